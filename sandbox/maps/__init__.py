@@ -1,0 +1,1 @@
+"""Indonesian areas: Biteship area ids, postal codes, names and coordinates."""
