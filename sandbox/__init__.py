@@ -1,0 +1,81 @@
+"""biteship-sandbox: a local, stateful, spec-checked emulator of Biteship's Draft Order API.
+
+``create_app(config=None)`` is the only wiring point: configuration, the store, the
+reference data (areas, couriers), routing from ``openapi.yaml`` and the one error
+handler. Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+
+__all__ = ["create_app"]
+
+access_log = logging.getLogger("sandbox.access")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    from . import errors, routing, spec
+    from .config import DEFAULTS
+    from .couriers.service import CourierCatalog
+    from .fakes import Clock, Fakes
+    from .http import KeepSlashesInSegments
+    from .maps.service import AreaIndex
+    from .state import Sandbox
+    from .store import Store
+
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("SANDBOX")
+    if config:
+        app.config.update(config)
+
+    fixtures = Path(app.config["FIXTURES_DIR"])
+    extra = [Path(p) for p in app.config["EXTRA_FIXTURES"]]
+    api_spec = spec.load(app.config["SPEC_PATH"])
+    app.extensions["sandbox"] = Sandbox(
+        config=app.config,
+        store=Store(app.config["DB"], fsync=app.config["FSYNC"]),
+        fakes=Fakes(int(app.config["SEED"])),
+        clock=Clock(),
+        areas=AreaIndex.load(fixtures / "areas", _user_area_files(extra)),
+        catalog=CourierCatalog.load(fixtures / "couriers.yaml"),
+        spec=api_spec,
+    )
+    errors.register(app)
+    routing.bind(app, spec.operations(api_spec), routing.collect_handlers())
+    app.wsgi_app = KeepSlashesInSegments(app.wsgi_app)
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _access_log(response):
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info(
+            "%s %s %d %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            g.get("biteship_code") or "-",
+            elapsed,
+        )
+        return response
+
+    return app
+
+
+def _user_area_files(folders: list[Path]) -> list[Path]:
+    """Area overrides a user adds: ``<folder>/areas/*.csv|*.yaml`` of each --fixtures folder."""
+    files: list[Path] = []
+    for folder in folders:
+        for pattern in ("*.csv", "*.csv.gz", "*.yaml", "*.yml"):
+            files.extend(sorted((folder / "areas").glob(pattern)))
+    return files

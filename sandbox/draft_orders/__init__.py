@@ -1,0 +1,1 @@
+"""Draft orders: the six ``/v1/draft_orders`` endpoints."""

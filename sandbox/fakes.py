@@ -1,0 +1,90 @@
+"""The only source of generated values: ids, invoice and waybill numbers, names, and time.
+
+One ``Faker`` (``id_ID`` locale) is re-seeded for each generated record from
+``(seed, user_id, sequence)``: the sequence is the account's own counter, kept in
+the store. So the same ``--seed`` and the same requests from one key give the same
+ids, whatever other keys do meanwhile, and a restart never repeats an id (the
+counter survives it).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from faker import Faker
+
+JAKARTA = timezone(timedelta(hours=7))
+
+
+class Clock:
+    """Wall-clock time in UTC; the control plane may freeze or shift it."""
+
+    def __init__(self) -> None:
+        self.frozen_at: datetime | None = None
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        base = self.frozen_at or datetime.now(timezone.utc)
+        return base + self.offset
+
+
+def iso_utc(moment: datetime) -> str:
+    """Draft timestamps: UTC with milliseconds, ``2024-09-19T03:40:22.810Z``."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def iso_jakarta_minutes(moment: datetime) -> str:
+    """Order ``delivery.datetime``: local time, no seconds, ``2024-09-19T11:07+07:00``."""
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%dT%H:%M+07:00")
+
+
+class Fakes:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._faker = Faker("id_ID")
+        self._lock = threading.Lock()
+
+    def record(self, user_id: str, sequence: int) -> "Generated":
+        """A generator whose values depend only on (seed, user_id, sequence)."""
+        return Generated(self, f"{self.seed}/{user_id}/{sequence}")
+
+
+class Generated:
+    """Values for one record. Each call re-seeds the shared Faker from the record's
+    key plus the value's name, so adding a new kind of value never shifts the others."""
+
+    def __init__(self, fakes: Fakes, key: str) -> None:
+        self._fakes = fakes
+        self._key = key
+
+    def _faker(self, what: str) -> Faker:
+        faker = self._fakes._faker
+        faker.seed_instance(f"{self._key}/{what}")
+        return faker
+
+    def _with(self, what: str, make):
+        with self._fakes._lock:
+            return make(self._faker(what))
+
+    def uuid4(self, what: str = "id") -> str:
+        return self._with(what, lambda f: str(uuid.UUID(int=f.random.getrandbits(128), version=4)))
+
+    def hex24(self, what: str) -> str:
+        return self._with(what, lambda f: f"{f.random.getrandbits(96):024x}")
+
+    def digits(self, what: str, count: int) -> str:
+        return self._with(what, lambda f: f.numerify("%" + "#" * (count - 1)))
+
+    def bothify(self, what: str, pattern: str) -> str:
+        return self._with(what, lambda f: f.bothify(pattern).upper())
+
+    def name(self, what: str) -> str:
+        return self._with(what, lambda f: f.name())
+
+    def phone(self, what: str) -> str:
+        return self._with(what, lambda f: f.numerify("08##########"))
+
+    def license_plate(self, what: str) -> str:
+        return self._with(what, lambda f: f.bothify("B #### ???").upper())

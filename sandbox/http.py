@@ -1,0 +1,62 @@
+"""Wire helpers shared by every handler: JSON in, JSON out, path segments.
+
+Bodies are parsed with orjson, which refuses what Biteship's JSON parser refuses
+(``NaN``, ``Infinity``, integers beyond 64 bits, invalid UTF-8) instead of letting
+them into the pricing arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+from flask import Response, request
+
+from .errors import BadRequest, UnsupportedMediaType
+
+_JSON = "application/json"
+
+
+def json_response(body: Any, status: int) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype=_JSON)
+
+
+def read_json_body() -> Any:
+    """The request body as JSON, for operations that declare a requestBody."""
+    raw = request.get_data(cache=True)
+    mimetype = request.mimetype
+    if mimetype and mimetype != _JSON and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(details={"content_type": request.content_type})
+    if not raw.strip():
+        raise BadRequest(details={"body": ["Request body is empty; send a JSON object."]})
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(details={"body": [f"Malformed JSON: {exc}"]}) from None
+
+
+class KeepSlashesInSegments:
+    """WSGI middleware: an encoded ``/`` (``%2F``) stays inside its path segment.
+
+    Servers decode ``%2F`` into PATH_INFO, so ``/v1/draft_orders/x%2Fconfirm`` would
+    otherwise reach the confirm route. Rebuild PATH_INFO from the raw URI with ``%2F``
+    kept encoded; ``path_param`` decodes it once the route is chosen.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or ""
+        if "%2f" in raw.lower():
+            path = raw.split("?", 1)[0]
+            if "://" in path:  # absolute-form request target
+                path = "/" + path.split("://", 1)[1].partition("/")[2]
+            segments = [unquote(s).replace("/", "%2F") for s in path.split("/")]
+            environ["PATH_INFO"] = "/".join(segments).encode("utf-8").decode("latin-1")
+        return self.app(environ, start_response)
+
+
+def path_param(value: str) -> str:
+    return value.replace("%2F", "/")

@@ -1,0 +1,1 @@
+"""Orders: the object a confirmed draft becomes (``GET /v1/orders/{id}``)."""

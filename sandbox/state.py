@@ -1,0 +1,22 @@
+"""The per-app state every service works on, kept at ``app.extensions["sandbox"]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .couriers.service import CourierCatalog
+from .fakes import Clock, Fakes
+from .maps.service import AreaIndex
+from .store import Store
+
+
+@dataclass
+class Sandbox:
+    config: dict[str, Any]
+    store: Store
+    fakes: Fakes
+    clock: Clock
+    areas: AreaIndex
+    catalog: CourierCatalog
+    spec: dict[str, Any] = field(repr=False, default_factory=dict)
