@@ -308,10 +308,10 @@ class _Loader:
                 raise CatalogError(f"{where}.services: must be a non-empty list")
             for j, row in enumerate(rows):
                 swhere = f"{where}.services[{j}]"
-                row = self._mapping(row, swhere, optional=set(_SERVICE_FIELDS) | {"pricing"})
-                scode = row.get("courier_service_code")
+                scode = row.get("courier_service_code") if isinstance(row, Mapping) else None
                 if isinstance(scode, str):
                     swhere = f"{swhere} ({scode})"
+                row = self._mapping(row, swhere, optional=set(_SERVICE_FIELDS) | {"pricing"})
                 fields = _merge(service_defaults, company_defaults, {k: v for k, v in row.items() if k != "pricing"})
                 self._check_service(fields, swhere)
                 if (code, fields["courier_service_code"]) in seen_services:
