@@ -19,7 +19,8 @@ _JSON = "application/json"
 
 
 def json_response(body: Any, status: int) -> Response:
-    return Response(orjson.dumps(body), status=status, mimetype=_JSON)
+    # Non-string keys: marshmallow reports list items by index ({"items": {0: [...]}}).
+    return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype=_JSON)
 
 
 def read_json_body() -> Any:

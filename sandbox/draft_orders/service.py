@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import errors
 from ..auth import Account
-from ..couriers.pricing import Place, distance_km, quote
+from ..couriers.pricing import Place, distance_km, proof_of_delivery_fee, quote
 from ..fakes import JAKARTA, iso_utc
 from ..maps.service import Area
 from ..orders import service as orders
@@ -386,8 +386,9 @@ def _build(sb: Sandbox, draft: dict, data: dict, *, courier_sent: bool, now: str
         "deleted_at": draft["deleted_at"],
         "_sandbox": {"input": data, "pricing": entry},
     }
-    if entry is not None:
-        record["destination"]["proof_of_delivery"]["fee"] = entry.get("proof_of_delivery_fee", 0)
+    if entry is not None and record["destination"]["proof_of_delivery"]["use"]:
+        # The rates entry folds the POD fee into shipping_fee; the draft shows it apart.
+        record["destination"]["proof_of_delivery"]["fee"] = proof_of_delivery_fee(sb.catalog.get(company, service_type))
     transition(record, "ready" if company else "placed", now)
     return record
 
