@@ -11,9 +11,10 @@ import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, g, request
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
@@ -21,6 +22,10 @@ access_log = logging.getLogger("sandbox.access")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    # Flask is imported here, not at module level: the pytest plugin (sandbox.pytest_plugin)
+    # is imported by every pytest run where the package is installed, and must stay cheap.
+    from flask import Flask, g, request
+
     from . import errors, routing, spec
     from .config import DEFAULTS
     from .couriers.service import CourierCatalog
