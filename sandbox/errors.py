@@ -159,6 +159,25 @@ class TooManyRequests(SandboxError):
     message = "Too many requests."
 
 
+# Maps area search (GET /v1/maps/areas): Biteship documents no error for it, so these
+# are sandbox codes too, numbered from 101 to stay clear of the core's sequence.
+
+
+class AreaSearchInputInvalid(SandboxError):
+    code = 40099101
+    message = "Parameter 'input' is required: 1 to 200 characters of free text."
+
+
+class AreaSearchCountryNotSupported(SandboxError):
+    code = 40099102
+    message = "Parameter 'countries' is required and must be 'ID': only Indonesian areas exist."
+
+
+class AreaSearchTypeNotSupported(SandboxError):
+    code = 40099103
+    message = "Parameter 'type' must be 'single'."
+
+
 def _from_http_exception(exc: HTTPException) -> SandboxError:
     from flask import request
 

@@ -25,6 +25,8 @@ from .spec import Operation
 HANDLER_MODULES = (
     "sandbox.draft_orders.handlers",
     "sandbox.orders.handlers",
+    "sandbox.maps.handlers",
+    "sandbox.couriers.handlers",
 )
 
 

@@ -32,6 +32,8 @@ OPERATIONS = {
     ("delete", "/v1/draft_orders/{id}"): "delete_draft_order",
     ("post", "/v1/draft_orders/{id}/confirm"): "confirm_draft_order",
     ("get", "/v1/orders/{id}"): "retrieve_order",
+    ("get", "/v1/maps/areas"): "retrieve_areas",
+    ("get", "/v1/couriers"): "retrieve_couriers",
 }
 
 # operationId -> {status: Biteship codes the response description must name}.
@@ -91,6 +93,17 @@ DOCUMENTED_ERRORS = {
         "429": {42999006},
         "500": {50099005},
     },
+    "retrieve_areas": {
+        "400": {40099101, 40099102, 40099103},
+        "401": {40101001, 40101002},
+        "429": {42999006},
+        "500": {50099005},
+    },
+    "retrieve_couriers": {
+        "401": {40101001, 40101002},
+        "429": {42999006},
+        "500": {50099005},
+    },
 }
 
 SUCCESS_STATUS = {
@@ -101,6 +114,8 @@ SUCCESS_STATUS = {
     "delete_draft_order": "200",
     "confirm_draft_order": "200",
     "retrieve_order": "200",
+    "retrieve_areas": "200",
+    "retrieve_couriers": "200",
 }
 
 # A Biteship quirk: order errors carry the 400 prefix whatever the HTTP status.
@@ -198,9 +213,10 @@ def test_info_servers_and_tags(spec):
     assert spec["info"]["title"] and spec["info"]["description"]
     assert spec["servers"] == [{"url": "http://127.0.0.1:4000"}]
     assert {"draft_orders", "orders"} <= {tag["name"] for tag in spec["tags"]}
-    assert {tag["name"] for tag in spec["tags"]} <= {"draft_orders", "orders", CONTROL_TAG}
+    public_tags = {"draft_orders", "orders", "maps", "couriers"}
+    assert {tag["name"] for tag in spec["tags"]} <= public_tags | {CONTROL_TAG}
     for _, _, op in public_operations(spec):
-        assert len(op["tags"]) == 1 and op["tags"][0] in {"draft_orders", "orders"}
+        assert len(op["tags"]) == 1 and op["tags"][0] in public_tags
 
 
 def test_operations_are_exactly_the_routed_handlers(spec):
