@@ -50,13 +50,17 @@ class PostalCode(fields.Field):
     """Five digits, as a JSON integer or (coerced, as Biteship's number fields are) a string."""
 
     default_error_messages = {"invalid": "Not a valid postal code: five digits expected."}
-    _DIGITS = re.compile(r"^[0-9]{5}$")
+    _DIGITS = re.compile(r"^[1-9][0-9]{4}$")
+    MINIMUM, MAXIMUM = 10000, 99999
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"minimum": self.MINIMUM, "maximum": self.MAXIMUM}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and self._DIGITS.match(value):
             value = int(value)
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 10000 <= value <= 99999:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.MINIMUM <= value <= self.MAXIMUM:
             raise self.make_error("invalid")
         return value
