@@ -1,0 +1,39 @@
+"""The README's curl walkthrough, executed as written against a real server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from server import REPO, running_server
+
+README = (REPO / "README.md").read_text()
+
+
+def _walkthrough() -> str:
+    block = re.search(r"<!-- walkthrough:start -->\s*```sh\n(.*?)```", README, re.S)
+    assert block, "README lost its walkthrough block"
+    return block.group(1)
+
+
+def test_the_two_commands_come_first():
+    commands = re.findall(r"```sh\n(.*?)\n```", README, re.S)[:2]
+    assert commands[0].endswith("pip install -e . && biteship-sandbox")
+    assert commands[1].endswith("pip install -e '.[test]' && python -m pytest")
+
+
+def test_curl_walkthrough_runs_the_whole_flow(tmp_path):
+    script = _walkthrough()
+    assert "BASE=http://127.0.0.1:4000" in script
+    with running_server("--db", str(tmp_path / "db.json")) as (base, _):
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script.replace("BASE=http://127.0.0.1:4000", f"BASE={base}")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    outputs = result.stdout
+    assert '"object":"courier_pricing"' in outputs
+    assert '"status":"ready"' in outputs and '"price":11500' in outputs
+    assert '"message":"Order successfully retrieved"' in outputs and '"status":"confirmed"' in outputs
