@@ -23,12 +23,19 @@ class StrictBoolean(fields.Field):
 
 
 class StrictNumber(fields.Field):
-    """A JSON number (never a string or a boolean), finite."""
+    """A JSON number (never a boolean), finite; a numeric string only where allowed."""
 
     default_error_messages = {"invalid": "Not a valid number."}
     integer = False
+    _NUMERIC = re.compile(r"^[0-9]{1,15}(\.[0-9]+)?$")
+
+    def __init__(self, *, numeric_string: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.numeric_string = numeric_string
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if self.numeric_string and isinstance(value, str) and self._NUMERIC.match(value):
+            value = float(value) if "." in value else int(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.make_error("invalid")
         if isinstance(value, float):

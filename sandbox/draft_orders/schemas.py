@@ -106,9 +106,10 @@ class DraftOrderUpdate(Schema):
     destination_postal_code = PostalCode()
     destination_coordinate = fields.Nested(Coordinate)
     destination_area_id = fields.String(validate=validate.Length(min=1))
-    # Over the limit is 42211011, not 40011001: checked by the service.
+    # Over the limit is 42211011, not 40011001: checked by the service. The money
+    # fields also take numeric strings: PHP clients (laravel-biteship) send them so.
     destination_cash_on_delivery = StrictNumber(
-        allow_none=True, validate=validate.Range(min=0), metadata={"maximum": 15_000_000}
+        allow_none=True, numeric_string=True, validate=validate.Range(min=0), metadata={"maximum": 15_000_000}
     )
     # An unknown type is 42211010, not 40011001: checked by the service.
     destination_cash_on_delivery_type = fields.String(allow_none=True, metadata={"enum": [*COD_TYPES, None]})
@@ -116,7 +117,7 @@ class DraftOrderUpdate(Schema):
     destination_proof_of_delivery_note = _text()
     courier_company = _text()
     courier_type = _text()
-    courier_insurance = StrictNumber(allow_none=True, validate=validate.Range(0, 1e12))
+    courier_insurance = StrictNumber(allow_none=True, numeric_string=True, validate=validate.Range(0, 1e12))
     delivery_type = fields.String(validate=validate.OneOf(DELIVERY_TYPES))
     delivery_date = fields.String(allow_none=True, validate=_delivery_date)
     delivery_time = fields.String(allow_none=True, validate=_delivery_time)

@@ -104,7 +104,8 @@ def test_missing_required_field_is_bad_request(api, field):
         ("origin_coordinate", {"latitude": "1", "longitude": 0}),
         ("tags", "a,b"),
         ("metadata", [1]),
-        ("courier_insurance", "1000"),
+        ("courier_insurance", "1,000"),
+        ("courier_insurance", True),
         ("delivery_date", "2024-02-30"),
         ("delivery_time", "24:00"),
         ("origin_collection_method", "courier"),
@@ -123,6 +124,13 @@ def test_postal_code_as_string_is_accepted(api):
 def test_a_side_without_any_location_is_bad_request(api):
     body = assert_error(api.create_draft(destination_postal_code=...), 400, 40011001, "Bad request.")
     assert "destination_postal_code" in body["details"]
+
+
+def test_money_fields_take_numeric_strings(api):
+    # laravel-biteship sends courier_insurance as a string; Biteship's docs say number.
+    body = api.create_draft(courier_insurance="1000000", destination_cash_on_delivery="250000").get_json()
+    assert body["courier"]["insurance"]["amount"] == 1_000_000
+    assert body["destination"]["cash_on_delivery"]["amount"] == 250_000
 
 
 def test_unknown_fields_are_ignored(api):
