@@ -26,12 +26,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # is imported by every pytest run where the package is installed, and must stay cheap.
     from flask import Flask, g, request
 
-    from . import errors, routing, spec
+    from . import control, errors, routing, scenarios, spec
+    from .control.service import Journal
     from .config import DEFAULTS
     from .couriers.service import CourierCatalog
     from .fakes import Clock, Fakes
     from .http import KeepSlashesInSegments
     from .maps.service import AreaIndex
+    from .scenarios import ScenarioBook
     from .state import Sandbox
     from .store import Store
 
@@ -52,8 +54,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         areas=AreaIndex.load(fixtures / "areas", _user_area_files(extra)),
         catalog=CourierCatalog.load(fixtures / "couriers.yaml"),
         spec=api_spec,
+        scenarios=ScenarioBook(
+            scenarios.load([fixtures / "scenarios", *(folder / "scenarios" for folder in extra)], api_spec)
+        ),
+        journal=Journal(int(app.config.get("JOURNAL_SIZE", 200))),
     )
     errors.register(app)
+    control.install(app)
     routing.bind(app, spec.operations(api_spec), routing.collect_handlers())
     app.wsgi_app = KeepSlashesInSegments(app.wsgi_app)
 

@@ -31,6 +31,8 @@ class SandboxError(Exception):
     #: Biteship's code prefix is the HTTP status for draft errors; a subclass sets
     #: ``http_status`` only where Biteship breaks that rule.
     http_status: int | None = None
+    #: Extra response headers (e.g. ``Retry-After`` on a forced 429).
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str | None = None, *, details: Any = None, **placeholders: Any):
         template = message or type(self).message
@@ -178,6 +180,39 @@ class AreaSearchTypeNotSupported(SandboxError):
     message = "Parameter 'type' must be 'single'."
 
 
+# Scenarios and the control plane (/_sandbox/...): sandbox codes numbered from 201.
+
+
+class UnknownScenario(SandboxError):
+    code = 40099201
+    message = "Scenario '{name}' is not defined: GET /_sandbox/scenarios lists them."
+
+
+class ScenarioNotFound(SandboxError):
+    code = 40499202
+    message = "Scenario '{name}' is not found."
+
+
+class OrderStatusMoveRefused(SandboxError):
+    code = 42299203
+    message = "Order with 'id={id}' cannot move from '{frm}' to '{to}'."
+
+
+class DraftOrderStatusForceRefused(SandboxError):
+    code = 42299204
+    message = "Draft order with 'id={id}' cannot be forced from '{frm}' to '{to}'."
+
+
+class AdminTokenRequired(SandboxError):
+    code = 40199205
+    message = "Resetting every key needs the X-Sandbox-Admin-Token header."
+
+
+class AdminTokenInvalid(SandboxError):
+    code = 40399206
+    message = "X-Sandbox-Admin-Token does not match the sandbox's admin token."
+
+
 def _from_http_exception(exc: HTTPException) -> SandboxError:
     from flask import request
 
@@ -206,6 +241,8 @@ def render(error: SandboxError):
 
     g.biteship_code = error.code
     response = json_response(error.body(), error.status)
+    if error.headers:
+        response.headers.update(error.headers)
     if isinstance(error, MethodNotAllowed):
         allowed = getattr(g, "allowed_methods", None)
         if allowed:

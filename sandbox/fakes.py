@@ -18,16 +18,81 @@ from faker import Faker
 JAKARTA = timezone(timedelta(hours=7))
 
 
+class _Setting:
+    __slots__ = ("frozen_at", "offset")
+
+    def __init__(self, frozen_at: datetime | None, offset: timedelta) -> None:
+        self.frozen_at = frozen_at
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return (self.frozen_at or datetime.now(timezone.utc)) + self.offset
+
+
 class Clock:
-    """Wall-clock time in UTC; the control plane may freeze or shift it."""
+    """Wall-clock time in UTC; the control plane may freeze, set or shift it.
+
+    Each API key has its own clock (``POST /_sandbox/clock`` moves only the caller's),
+    so tests sharing one sandbox cannot move each other's timestamps. A key that never
+    touched its clock follows the app-wide one (``frozen_at``/``offset`` here).
+    """
 
     def __init__(self) -> None:
         self.frozen_at: datetime | None = None
         self.offset = timedelta(0)
+        self._keys: dict[str, _Setting] = {}
+        self._lock = threading.Lock()
 
-    def now(self) -> datetime:
+    def _setting(self, account) -> _Setting | None:
+        return self._keys.get(account.user_id) if account is not None else None
+
+    def now(self, account=None) -> datetime:
+        """Now for ``account`` (any object with ``user_id``), or the app-wide now."""
+        setting = self._setting(account)
+        if setting is not None:
+            return setting.now()
         base = self.frozen_at or datetime.now(timezone.utc)
         return base + self.offset
+
+    def frozen(self, account=None) -> bool:
+        setting = self._setting(account)
+        return (setting.frozen_at if setting is not None else self.frozen_at) is not None
+
+    def adjust(
+        self,
+        account,
+        *,
+        freeze: bool | None = None,
+        set_to: datetime | None = None,
+        advance: timedelta | None = None,
+    ) -> datetime:
+        """Freeze or unfreeze, then set, then advance the key's clock; returns its new now."""
+        with self._lock:
+            setting = self._keys.get(account.user_id)
+            if setting is None:
+                setting = self._keys[account.user_id] = _Setting(self.frozen_at, self.offset)
+            if freeze is True and setting.frozen_at is None:
+                setting.frozen_at, setting.offset = setting.now(), timedelta(0)
+            elif freeze is False and setting.frozen_at is not None:
+                setting.offset = setting.now() - datetime.now(timezone.utc)
+                setting.frozen_at = None
+            if set_to is not None:
+                if setting.frozen_at is not None:
+                    setting.frozen_at, setting.offset = set_to, timedelta(0)
+                else:
+                    setting.offset = set_to - datetime.now(timezone.utc)
+            if advance is not None:
+                setting.offset += advance
+            return setting.now()
+
+    def reset(self, account=None) -> None:
+        """Back to the wall clock: the key's own clock, or (no account) every clock."""
+        with self._lock:
+            if account is not None:
+                self._keys.pop(account.user_id, None)
+            else:
+                self._keys.clear()
+                self.frozen_at, self.offset = None, timedelta(0)
 
 
 def iso_utc(moment: datetime) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import threading
 import urllib.error
 import urllib.parse
@@ -63,12 +64,13 @@ class SandboxControlError(Exception):
 class BiteshipSandbox:
     """A running sandbox: where it is, which key to use, and its control plane."""
 
-    def __init__(self, base_url: str, api_key: str, *, app: Any = None, timeout: float = 10.0):
+    def __init__(self, base_url: str, api_key: str, *, app: Any = None, admin_token: str | None = None, timeout: float = 10.0):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         #: The Flask app when served in-process, else None.
         self.app = app
         self.timeout = timeout
+        self._admin_token = admin_token
 
     def __repr__(self) -> str:
         return f"<BiteshipSandbox {self.base_url} key={self.api_key}>"
@@ -81,10 +83,12 @@ class BiteshipSandbox:
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
 
-    def call(self, method: str, path: str, body: Any = None, *, api_key: str | None = None) -> tuple[int, Any]:
+    def call(
+        self, method: str, path: str, body: Any = None, *, api_key: str | None = None, headers: dict | None = None
+    ) -> tuple[int, Any]:
         """One HTTP request with the fixture's key (or ``api_key``): ``(status, parsed JSON)``."""
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url(path), data=data, method=method.upper())
+        request = urllib.request.Request(self.url(path), data=data, method=method.upper(), headers=headers or {})
         request.add_header("authorization", api_key or self.api_key)
         if data is not None:
             request.add_header("content-type", "application/json")
@@ -100,8 +104,8 @@ class BiteshipSandbox:
 
     # -- control plane -------------------------------------------------------------------
 
-    def _control(self, method: str, path: str, body: Any = None) -> Any:
-        status, payload = self.call(method, path, body)
+    def _control(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> Any:
+        status, payload = self.call(method, path, body, headers=headers)
         if status >= 400:
             raise SandboxControlError(method, path, status, payload)
         return payload
@@ -110,8 +114,11 @@ class BiteshipSandbox:
         return self._control("GET", "/_sandbox/health")
 
     def reset(self) -> dict:
-        """Forget every draft, order, armed scenario and journal entry of this key."""
-        return self._control("POST", "/_sandbox/reset", {"all": False})
+        """Forget the drafts, orders, armed scenarios and journal: of every key when the
+        sandbox is served in-process (it is this session's alone), else of this key only."""
+        if self._admin_token is None:
+            return self._control("POST", "/_sandbox/reset", {"all": False})
+        return self._control("POST", "/_sandbox/reset", {"all": True}, {_ADMIN_HEADER: self._admin_token})
 
     def force_draft_status(self, draft_id: str, status: str) -> dict:
         """Move a draft order to ``status`` without the business rules."""
@@ -121,9 +128,9 @@ class BiteshipSandbox:
         """Move an order to ``status`` (e.g. ``picked``, ``delivered``)."""
         return self._control("POST", f"/_sandbox/orders/{_quote(order_id)}/status", {"status": status})
 
-    def scenarios(self) -> dict:
-        """The scenarios this sandbox knows."""
-        return self._control("GET", "/_sandbox/scenarios")
+    def scenarios(self) -> list[dict]:
+        """The scenarios this sandbox knows (``name``, what they do)."""
+        return self._control("GET", "/_sandbox/scenarios")["scenarios"]
 
     def arm(self, scenario: str, count: int = 1, operation: str | None = None) -> dict:
         """Make the next ``count`` matching requests of this key play ``scenario``,
@@ -133,16 +140,19 @@ class BiteshipSandbox:
             body["operation"] = operation
         return self._control("POST", f"/_sandbox/scenarios/{_quote(scenario)}/arm", body)
 
-    def requests(self, path: str | None = None, status: int | None = None, limit: int | None = None) -> Any:
-        """The request journal of this key, optionally filtered by path and HTTP status."""
+    def requests(self, path: str | None = None, status: int | None = None, limit: int | None = None) -> list[dict]:
+        """The request journal of this key (its entries), optionally filtered by path and HTTP status."""
         query = {k: v for k, v in (("path", path), ("status", status), ("limit", limit)) if v is not None}
         suffix = "?" + urllib.parse.urlencode(query) if query else ""
-        return self._control("GET", "/_sandbox/requests" + suffix)
+        return self._control("GET", "/_sandbox/requests" + suffix)["requests"]
 
     def clock(self, freeze: bool | None = None, set: str | None = None, advance_seconds: float | None = None) -> dict:
         """Freeze, set (ISO 8601) or advance the sandbox clock; with no argument, read it."""
         body = {k: v for k, v in (("freeze", freeze), ("set", set), ("advance_seconds", advance_seconds)) if v is not None}
         return self._control("POST", "/_sandbox/clock", body)
+
+
+_ADMIN_HEADER = "X-Sandbox-Admin-Token"
 
 
 def _quote(segment: str) -> str:
@@ -211,16 +221,20 @@ def biteship_sandbox_server(pytestconfig: pytest.Config):
 
     extra = [p for p in _setting(pytestconfig, "fixtures").split(os.pathsep) if p]
     root = pytestconfig.rootpath
+    # This server is the session's alone, so its reset may wipe every key: with a token
+    # only the fixture knows (whatever SANDBOX_ADMIN_TOKEN the environment holds).
+    admin_token = secrets.token_hex(16)
     app = create_app(
         {
             "DB": _setting(pytestconfig, "db"),
             "SEED": int(_setting(pytestconfig, "seed")),
             "EXTRA_FIXTURES": [str(root / p) for p in extra],
+            "ADMIN_TOKEN": admin_token,
         }
     )
     server = _ServerThread(app)
     try:
-        yield BiteshipSandbox(server.base_url, api_key, app=app)
+        yield BiteshipSandbox(server.base_url, api_key, app=app, admin_token=admin_token)
     finally:
         server.stop()
 

@@ -19,6 +19,7 @@ from flask import Flask, g, request
 
 from . import auth
 from .http import json_response, path_param, read_json_body
+from .scenarios import HEADER as SCENARIO_HEADER
 from .spec import Operation
 
 #: Modules whose public functions are handlers, one per operationId.
@@ -27,6 +28,7 @@ HANDLER_MODULES = (
     "sandbox.orders.handlers",
     "sandbox.maps.handlers",
     "sandbox.couriers.handlers",
+    "sandbox.control.handlers",
 )
 
 
@@ -86,9 +88,18 @@ def _view(op: Operation, handler: Handler):
         sandbox = current_app.extensions["sandbox"]
         account = auth.authenticate(request.headers.get("authorization")) if op.secured else None
         g.account = account
-        body = read_json_body() if op.has_body else None
+        body = read_json_body() if op.has_body and (op.body_required or request.get_data(cache=True).strip()) else None
         call = Call(sandbox=sandbox, account=account, body=body, operation=op)
-        status, payload = handler(call, **{k: path_param(v) for k, v in params.items()})
+        params = {k: path_param(v) for k, v in params.items()}
+        if account is None or "sandbox" in op.tags:
+            status, payload = handler(call, **params)
+        else:
+            # The one scenario hook: a selected scenario may answer instead of the
+            # handler, delay it, or reshape what it returns (sandbox/scenarios.py).
+            status, payload = sandbox.scenarios.run(
+                sandbox, call, params, request.headers.get(SCENARIO_HEADER), lambda: handler(call, **params),
+                note=lambda name: setattr(g, "scenario", name),
+            )  # fmt: skip
         g.biteship_code = payload.get("code") if isinstance(payload, dict) else None
         return json_response(payload, status)
 

@@ -25,6 +25,8 @@ class Operation:
     has_body: bool
     secured: bool
     tags: tuple[str, ...]
+    #: OpenAPI's ``requestBody.required`` (default false): an optional body may be absent.
+    body_required: bool = True
 
     @property
     def rule(self) -> str:
@@ -54,6 +56,7 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                     has_body="requestBody" in op,
                     secured=bool(security) and security != [{}],
                     tags=tuple(op.get("tags", ())),
+                    body_required=bool((op.get("requestBody") or {}).get("required", False)),
                 )
             )
     return found

@@ -20,3 +20,7 @@ class Sandbox:
     areas: AreaIndex
     catalog: CourierCatalog
     spec: dict[str, Any] = field(repr=False, default_factory=dict)
+    #: Loaded scenarios and each key's arms/counters (sandbox/scenarios.py).
+    scenarios: Any = field(repr=False, default=None)
+    #: Each key's recent requests (sandbox/control/service.py ``Journal``).
+    journal: Any = field(repr=False, default=None)

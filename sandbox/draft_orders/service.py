@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import errors
+from .. import errors, scenarios
 from ..auth import Account
 from ..couriers.pricing import Place, distance_km, proof_of_delivery_fee, quote
 from ..fakes import JAKARTA, iso_utc
@@ -89,7 +89,7 @@ def create_draft_order(sb: Sandbox, account: Account, data: dict) -> dict:
         raise errors.BadRequest(
             details={"destination_proof_of_delivery_note": ["Required when destination_proof_of_delivery is true."]}
         )
-    now = iso_utc(sb.clock.now())
+    now = iso_utc(sb.clock.now(account))
     with sb.store.transaction() as tx:
         _reserve_reference(tx, account, data.get("reference_id"), draft_id=None)
         sequence = _next_sequence(tx, account)
@@ -128,7 +128,7 @@ def retrieve_draft_order_rates(sb: Sandbox, account: Account, draft_id: str) -> 
 
 def update_draft_order(sb: Sandbox, account: Account, draft_id: str, data: dict) -> dict:
     _check_cash_on_delivery(data)
-    now = iso_utc(sb.clock.now())
+    now = iso_utc(sb.clock.now(account))
     with sb.store.transaction() as tx:
         draft = _live_draft(tx, account, draft_id)
         if draft["status"] == "confirmed":
@@ -149,7 +149,7 @@ def update_draft_order(sb: Sandbox, account: Account, draft_id: str, data: dict)
 
 
 def delete_draft_order(sb: Sandbox, account: Account, draft_id: str) -> dict:
-    now = iso_utc(sb.clock.now())
+    now = iso_utc(sb.clock.now(account))
     with sb.store.transaction() as tx:
         draft = _live_draft(tx, account, draft_id)
         if not DELETABLE[draft["status"]]:
@@ -166,7 +166,7 @@ def delete_draft_order(sb: Sandbox, account: Account, draft_id: str) -> dict:
 
 def confirm_draft_order(sb: Sandbox, account: Account, draft_id: str) -> dict:
     """``ready`` -> ``confirmed``; creates the order and returns it."""
-    moment = sb.clock.now()
+    moment = sb.clock.now(account)
     now = iso_utc(moment)
     with sb.store.transaction() as tx:
         draft = _live_draft(tx, account, draft_id)
@@ -252,7 +252,7 @@ class _Route:
 
     def pricing(self, sb: Sandbox) -> list[dict]:
         d = self.data
-        return quote(
+        return scenarios.adjust_pricing(quote(
             sb.catalog,
             self.places["origin"],
             self.places["destination"],
@@ -260,7 +260,7 @@ class _Route:
             insurance=d.get("courier_insurance"),
             cash_on_delivery=d.get("destination_cash_on_delivery"),
             proof_of_delivery=bool(d.get("destination_proof_of_delivery")),
-        )
+        ))  # fmt: skip
 
     def location(self, side: str) -> dict:
         """One side as the rates body's location object."""
