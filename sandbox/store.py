@@ -144,6 +144,11 @@ class Store:
         self._fd: int | None = None
         self._lines = 0
         self._live = 0
+        # Group commit: lines are appended under ``lock``, fsynced outside it, so
+        # writers that arrive during one fsync share the next one.
+        self._sync_lock = threading.Lock()
+        self._written = 0  # journal lines appended by this process
+        self._synced = 0  # ... of which known to be on disk
         if self.path is not None:
             self._open()
 
@@ -170,19 +175,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Hold the lock; on a clean exit, journal (and fsync) then apply every write.
+        """Hold the lock; on a clean exit, journal then apply every write; return
+        only once the journal line is on disk (fsynced).
 
         An exception inside the block discards every buffered write: nothing is
-        half-written, in memory or on disk.
+        half-written, in memory or on disk. The fsync happens after the lock is
+        released (group commit): a caller answers 2xx only after its own line is
+        durable, while other requests may already read the write.
         """
         with self.lock:
             tx = Transaction(self)
             yield tx
             ops = tx.ops
-            if ops:
-                self._journal(ops)
-                self._apply(ops)
-                self._maybe_compact()
+            if not ops:
+                return
+            line = self._journal(ops)
+            self._apply(ops)
+            self._maybe_compact()
+        self._wait_durable(line)
 
     def reset(self, keep: Callable[[str, dict], bool] | None = None) -> int:
         """Remove every document (or those ``keep`` refuses); returns how many went."""
@@ -194,8 +204,11 @@ class Store:
             return len(tx.ops)
 
     def close(self) -> None:
-        with self.lock:
+        with self.lock, self._sync_lock:
             if self._fd is not None:
+                if self._fsync and self._synced < self._written:
+                    os.fdatasync(self._fd)
+                self._synced = self._written
                 os.close(self._fd)
                 self._fd = None
 
@@ -208,16 +221,29 @@ class Store:
             t.write_packed(doc_id, _pack(raw) if raw is not None else None)
             self._live += (raw is not None) - had
 
-    def _journal(self, ops: list[tuple[str, str, bytes | None]]) -> None:
+    def _journal(self, ops: list[tuple[str, str, bytes | None]]) -> int:
+        """Append one line (not yet fsynced); returns its number for ``_wait_durable``."""
         if self._fd is None:
-            return
+            return 0
         line = _journal_line(ops)
         written = os.write(self._fd, line)
         while written < len(line):  # a short write to a regular file is rare; finish it
             written += os.write(self._fd, line[written:])
-        if self._fsync:
-            os.fdatasync(self._fd)
         self._lines += 1
+        self._written += 1
+        return self._written
+
+    def _wait_durable(self, line: int) -> None:
+        """Return once journal line ``line`` is on disk; one fsync covers every line
+        appended before it, so concurrent writers share it."""
+        if not self._fsync or line == 0:
+            return
+        with self._sync_lock:
+            if self._synced >= line or self._fd is None:  # closed: close() synced it
+                return
+            target = self._written  # every line up to this one has been appended
+            os.fdatasync(self._fd)
+            self._synced = target
 
     def _open(self) -> None:
         assert self.path is not None
@@ -312,10 +338,12 @@ class Store:
             return
         if self._lines <= _COMPACT_RATIO * (self._live + 1):
             return
-        os.close(self._fd)
-        self._fd = None
-        self._write_snapshot(self.path)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        with self._sync_lock:  # no fsync may run on the descriptor being replaced
+            os.close(self._fd)
+            self._fd = None
+            self._write_snapshot(self.path)  # fsynced: holds every write so far
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            self._synced = self._written
 
 
 def _is_write(op: Any) -> bool:
