@@ -52,3 +52,9 @@ def conforms():
         return response.get_json()
 
     return conforms
+
+
+@pytest.fixture
+def check_body():
+    """``check_body(body, operation_id, status)`` for bodies built without a request."""
+    return check
