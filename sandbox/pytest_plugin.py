@@ -125,7 +125,7 @@ class BiteshipSandbox:
         return self._control("POST", f"/_sandbox/draft_orders/{_quote(draft_id)}/status", {"status": status})
 
     def force_order_status(self, order_id: str, status: str) -> dict:
-        """Move an order to ``status`` (e.g. ``picked``, ``delivered``)."""
+        """Move an order one legal step to ``status`` (``allocated``, ``picking_up``, ``picked``, ...)."""
         return self._control("POST", f"/_sandbox/orders/{_quote(order_id)}/status", {"status": status})
 
     def scenarios(self) -> list[dict]:
