@@ -382,6 +382,7 @@ class ScenarioBook:
     def __init__(self, scenarios: dict[str, Scenario], sleep: Callable[[float], None] = time.sleep):
         self.scenarios = scenarios
         self.sleep = sleep
+        self.monotonic = time.monotonic  # tests replace both
         self._lock = threading.Lock()
         self._armed: dict[str, list[Armed]] = {}
         self._counts: dict[tuple, int] = {}
@@ -475,7 +476,7 @@ class ScenarioBook:
         rps = limit.get("requests_per_second")
         if rps is None:
             return limit["retry_after"]
-        now = time.monotonic()
+        now = self.monotonic()
         with self._lock:
             window = self._hits.setdefault((user_id, scenario.name), deque())
             while window and now - window[0] >= 1.0:
