@@ -16,7 +16,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 COPY --from=build /wheels /wheels
 RUN pip install /wheels/*.whl \
     && rm -rf /wheels \
-    && useradd --system --uid 10001 --user-group --create-home --home-dir /home/sandbox sandbox \
+    && groupadd --system --gid 10001 sandbox \
+    && useradd --system --uid 10001 --gid sandbox --create-home --home-dir /home/sandbox sandbox \
     && mkdir /data \
     && chown sandbox:sandbox /data
 USER 10001:10001

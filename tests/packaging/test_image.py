@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,13 @@ def test_the_image_start_command_serves_and_passes_its_healthcheck(tmp_path):
 @pytest.mark.parametrize("option", ["interval", "timeout", "start-period", "retries"])
 def test_healthcheck_timing_is_explicit(option):
     assert option in IMAGE.healthcheck_options
+
+
+def test_the_stop_signal_ends_the_start_command_cleanly(tmp_path):
+    """``docker stop`` sends STOPSIGNAL to PID 1, which has no default SIGTERM handling."""
+    port = served.free_port()
+    env = served.clean_env(**IMAGE.env)
+    env.update(SANDBOX_PORT=str(port), SANDBOX_DB=str(tmp_path / "biteship-sandbox.json"))
+    with served.serving([_tool(IMAGE.cmd[0]), *IMAGE.cmd[1:]], env, port, cwd=tmp_path) as proc:
+        proc.send_signal(getattr(signal, IMAGE.stopsignal))
+        assert proc.wait(10) == 0
