@@ -203,7 +203,7 @@ def parse(path: Path, data: Any, spec: dict) -> Scenario:
         cls = _sandbox_errors().get(error["code"])
         if cls is None:
             raise fail(f"error code {error['code']} is not a SandboxError in sandbox/errors.py")
-        if "message" in error and not isinstance(error["message"], str):
+        if error.get("message") is not None and not isinstance(error["message"], str):
             raise fail("'error.message' must be a string")
         status = cls(message="").status
         for op in operations:
