@@ -9,7 +9,8 @@
 #   FUZZ_EXAMPLES=2000 bench/fuzz.sh
 #   FUZZ_SEED=1 bench/fuzz.sh     # reproduce a run
 #
-# Reports (JUnit, and a pytest file reproducing each failure) land in bench/fuzz-report/.
+# Reports (JUnit, and a pytest file reproducing each failure) land in $FUZZ_REPORT_DIR
+# (default: a temporary folder, printed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,7 @@ SEED_ARGS=()
 if [[ -n "${FUZZ_SEED:-}" ]]; then SEED_ARGS=(--seed "$FUZZ_SEED"); fi
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 WORK="$(mktemp -d)"
-REPORT_DIR="bench/fuzz-report"
+REPORT_DIR="${FUZZ_REPORT_DIR:-$WORK/report}"
 mkdir -p "$REPORT_DIR"
 
 if command -v biteship-sandbox >/dev/null; then SANDBOX=(biteship-sandbox); else SANDBOX=(python3 -m sandbox); fi
@@ -55,5 +56,5 @@ if [[ -n "$server_errors" ]]; then
   grep -n -A20 'Traceback' "$WORK/server.log" | head -60 >&2 || true
   status=1
 fi
-echo "fuzz: $(grep -cE '^[A-Z]+ /' "$WORK/server.log") requests served, exit $status (server log: $WORK/server.log)"
+echo "fuzz: $(grep -cE '^[A-Z]+ /' "$WORK/server.log") requests served, exit $status (server log: $WORK/server.log, reports: $REPORT_DIR)"
 exit "$status"

@@ -6,11 +6,16 @@ as drafts pile up. Here TinyDB keeps the documents in memory (``MemoryStorage``,
 with a table whose writes touch only the changed documents), and every
 transaction is appended to a JSON-lines journal as one line, written and fsynced
 before the transaction returns, so a write answered 2xx is on disk whatever
-happens next. On start-up the journal is replayed; when it has grown to several
-times the live data it is compacted into a fresh file with an atomic rename.
+happens next. The fsync runs after the lock is released (group commit): writers
+that arrive during one fsync share the next, instead of queueing one fsync each.
+Another request may read a write while its fsync is still running; its writer
+has not been answered yet, and any write that builds on it is journaled after it,
+so its own fsync covers both. On start-up the journal is replayed; when it has
+grown to several times the live data it is compacted into a fresh file with an
+atomic rename.
 
 In memory each document is kept packed: its JSON, deflated (about 1 KiB for a
-draft instead of ~12 KiB of Python dicts). 100,000 drafts then fit in ~150 MB, and
+draft instead of ~12 KiB of Python dicts): 100,000 drafts take ~110 MB, and
 the garbage collector has no millions of long-lived dicts to walk, so a write costs
 the same with 100 or 100,000 drafts stored. Readers unpack a fresh copy every time:
 nobody ever holds a live document (TinyDB issues #516/#551).
