@@ -64,7 +64,9 @@ class SandboxControlError(Exception):
 class BiteshipSandbox:
     """A running sandbox: where it is, which key to use, and its control plane."""
 
-    def __init__(self, base_url: str, api_key: str, *, app: Any = None, admin_token: str | None = None, timeout: float = 10.0):
+    def __init__(
+        self, base_url: str, api_key: str, *, app: Any = None, admin_token: str | None = None, timeout: float = 10.0
+    ):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         #: The Flask app when served in-process, else None.
@@ -111,6 +113,7 @@ class BiteshipSandbox:
         return payload
 
     def health(self) -> dict:
+        """``GET /_sandbox/health`` (no key needed)."""
         return self._control("GET", "/_sandbox/health")
 
     def reset(self) -> dict:
@@ -121,7 +124,8 @@ class BiteshipSandbox:
         return self._control("POST", "/_sandbox/reset", {"all": True}, {_ADMIN_HEADER: self._admin_token})
 
     def force_draft_status(self, draft_id: str, status: str) -> dict:
-        """Move a draft order to ``status`` without the business rules."""
+        """Move a draft to ``placed``, ``ready`` (the first courier its rates offer) or
+        ``confirmed`` (its order is created), as the public API would have."""
         return self._control("POST", f"/_sandbox/draft_orders/{_quote(draft_id)}/status", {"status": status})
 
     def force_order_status(self, order_id: str, status: str) -> dict:
