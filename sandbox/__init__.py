@@ -46,6 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     fixtures = Path(app.config["FIXTURES_DIR"])
     extra = [Path(p) for p in app.config["EXTRA_FIXTURES"]]
     api_spec = spec.load(app.config["SPEC_PATH"])
+    # First: a spec/handler mismatch refuses to start before anything else is loaded.
+    routing.bind(app, spec.operations(api_spec), routing.collect_handlers())
     app.extensions["sandbox"] = Sandbox(
         config=app.config,
         store=Store(app.config["DB"], fsync=app.config["FSYNC"]),
@@ -61,7 +63,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     errors.register(app)
     control.install(app)
-    routing.bind(app, spec.operations(api_spec), routing.collect_handlers())
     app.wsgi_app = KeepSlashesInSegments(app.wsgi_app)
 
     @app.before_request
