@@ -41,11 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     from waitress.server import create_server
 
     from . import create_app
+    from .scenarios import ScenarioFileError
     from .store import StoreCorrupt
 
     try:
         app = create_app({"DB": args.db, "SEED": args.seed, "EXTRA_FIXTURES": args.fixtures})
-    except StoreCorrupt as exc:
+    except (StoreCorrupt, ScenarioFileError) as exc:
         print(f"biteship-sandbox: {exc}", file=sys.stderr)
         return 2
     try:

@@ -152,3 +152,20 @@ def test_a_user_folder_adds_scenarios(tmp_path):
     assert response.get_json() == {
         "success": False, "error": "Draft order with 'id=abc' is gone.", "code": 40411007, "details": {"why": "test"},
     }  # fmt: skip
+
+
+def test_the_cli_names_the_bad_file_and_exits_2(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "oops.yaml").write_text("name: oops\ndescription: d\nerror: {code: 42211015}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "sandbox", "--db", ":memory:", "--port", "0", "--fixtures", str(tmp_path)],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"biteship-sandbox: scenario file {tmp_path / 'scenarios' / 'oops.yaml'}: "
+        "confirm_draft_order does not document error 42211015 (HTTP 422) in openapi.yaml"
+    )

@@ -265,3 +265,18 @@ def test_control_plane_is_never_affected(api, name):
     api.post(f"/_sandbox/scenarios/{name}/arm", {"count": 5})
     assert api.get("/_sandbox/scenarios").status_code == 200
     assert api.client.get("/_sandbox/requests", headers=with_header(api, name)).status_code == 200
+
+
+def test_forced_draft_fields_are_stored_and_valid(tmp_path, check_body):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "tagged.yaml").write_text(
+        "name: tagged\ndescription: d\noperations: [create_draft_order]\n"
+        "draft:\n  fields:\n    metadata.source: sandbox\n    tags: [forced]\n"
+    )
+    api = Api(create_app({"DB": ":memory:", "EXTRA_FIXTURES": [str(tmp_path)]}).test_client())
+    response = create(api, reference_id="scenario:tagged:1")
+    body = response.get_json()
+    check_body(body, "create_draft_order", response.status_code)
+    assert (body["metadata"], body["tags"], body["reference_id"]) == ({"source": "sandbox"}, ["forced"], "scenario:tagged:1")
+    stored = api.retrieve_draft(body["id"]).get_json()
+    assert stored["metadata"] == {"source": "sandbox"} and stored["tags"] == ["forced"]
