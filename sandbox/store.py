@@ -231,9 +231,16 @@ class Store:
         if self._fd is None:
             return 0
         line = _journal_line(ops)
-        written = os.write(self._fd, line)
-        while written < len(line):  # a short write to a regular file is rare; finish it
-            written += os.write(self._fd, line[written:])
+        size = os.fstat(self._fd).st_size
+        try:
+            written = os.write(self._fd, line)
+            while written < len(line):  # a short write to a regular file is rare; finish it
+                written += os.write(self._fd, line[written:])
+        except OSError:
+            # Disk full or similar: take back the partial line, so the journal stays
+            # readable and the next write does not land after a fragment.
+            os.ftruncate(self._fd, size)
+            raise
         self._lines += 1
         self._written += 1
         return self._written

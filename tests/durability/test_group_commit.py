@@ -1,11 +1,14 @@
 """Group commit: a transaction returns only once its own journal line is fsynced, and
-writers that arrive while an fsync runs share the next one instead of one each."""
+writers that arrive while an fsync runs share the next one instead of one each. A
+failed append leaves no fragment behind."""
 
 from __future__ import annotations
 
 import os
 import threading
 import time
+
+import pytest
 
 from sandbox import store as store_module
 from sandbox.store import Store
@@ -70,3 +73,30 @@ def test_close_syncs_what_is_pending(tmp_path, monkeypatch):
     store.close()  # everything was synced when the transaction returned: nothing left to do
     assert calls == []
     assert Store(tmp_path / "store.json").get("docs", "a") == {"x": 1}
+
+
+def test_a_failed_append_leaves_no_fragment_and_writes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "store.json"
+    store = Store(path)
+    with store.transaction() as tx:
+        tx.put("docs", "a", {"x": 1})
+    before = path.read_bytes()
+    real_write = os.write
+
+    def disk_full(fd, data):
+        real_write(fd, data[:10])  # part of the line reaches the file, then ENOSPC
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "write", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        with store.transaction() as tx:
+            tx.put("docs", "b", {"x": 2})
+    monkeypatch.undo()
+
+    assert path.read_bytes() == before
+    assert store.get("docs", "b") is None
+    with store.transaction() as tx:
+        tx.put("docs", "c", {"x": 3})
+    store.close()
+    reopened = Store(path)
+    assert [reopened.get("docs", k) for k in "abc"] == [{"x": 1}, None, {"x": 3}]
