@@ -100,6 +100,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def iso_jakarta(moment: datetime) -> str:
+    """Order history ``updated_at``: local time with offset, ``2021-01-11T14:03:41+07:00``."""
+    return moment.astimezone(JAKARTA).strftime("%Y-%m-%dT%H:%M:%S+07:00")
+
+
 def iso_jakarta_minutes(moment: datetime) -> str:
     """Order ``delivery.datetime``: local time, no seconds, ``2024-09-19T11:07+07:00``."""
     return moment.astimezone(JAKARTA).strftime("%Y-%m-%dT%H:%M+07:00")

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import errors
 from ..auth import Account
-from ..fakes import iso_utc
+from ..fakes import iso_jakarta, iso_utc
 from ..state import Sandbox
 
 DRAFTS = "draft_orders"
@@ -131,7 +131,7 @@ def _own_order(tx_or_store, account: Account, order_id: str) -> dict:
 def move_order(sb: Sandbox, account: Account, order_id: str, to: str, *, walk: bool = False) -> dict:
     """One legal move (or, with ``walk``, the shortest legal walk) to ``to``; each step
     is appended to ``courier.history``. An illegal move raises 42299203."""
-    now = iso_utc(sb.clock.now(account))
+    now = iso_jakarta(sb.clock.now(account))
     with sb.store.transaction() as tx:
         order = _own_order(tx, account, order_id)
         if walk:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from .. import errors
 from ..auth import Account
-from ..fakes import Generated, iso_jakarta_minutes, iso_utc
+from ..fakes import Generated, iso_jakarta, iso_jakarta_minutes
 from ..state import Sandbox
 
 ORDERS = "orders"
@@ -97,7 +97,7 @@ def order_from_draft(draft: dict, service, generated: Generated, moment: dt.date
                     "service_type": courier["type"],
                     "status": "confirmed",
                     "note": "Order has been confirmed. Locating nearest driver to pick up.",
-                    "updated_at": iso_utc(moment),
+                    "updated_at": iso_jakarta(moment),
                 }
             ],
         },
