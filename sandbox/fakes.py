@@ -145,7 +145,7 @@ class Generated:
         return self._with(what, lambda f: f"{f.random.getrandbits(96):024x}")
 
     def digits(self, what: str, count: int) -> str:
-        return self._with(what, lambda f: f.numerify("%" + "#" * (count - 1)))
+        return self._with(what, lambda f: str(f.random.randrange(10 ** (count - 1), 10**count)))
 
     def bothify(self, what: str, pattern: str) -> str:
         return self._with(what, lambda f: f.bothify(pattern).upper())

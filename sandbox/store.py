@@ -36,6 +36,7 @@ import logging
 import os
 import threading
 import zlib
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -58,6 +59,9 @@ _WBITS = -12
 
 class StoreCorrupt(Exception):
     """The store file cannot be read; the message says where and what to do."""
+
+
+_RECENT_DOCUMENTS = 4096
 
 
 def _pack(raw_json: bytes) -> bytes:
@@ -154,15 +158,34 @@ class Store:
         self._sync_lock = threading.Lock()
         self._written = 0  # journal lines appended by this process
         self._synced = 0  # ... of which known to be on disk
+        # The JSON of recently read or written documents, so a hot draft is not
+        # inflated again on every read (a request often reads its draft twice).
+        self._recent: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         if self.path is not None:
             self._open()
 
     # --- reads ------------------------------------------------------------------
 
     def get(self, table: str, doc_id: str) -> dict | None:
+        key = (table, doc_id)
         with self.lock:
-            packed = self._db.table(table).packed(doc_id)
-        return orjson.loads(_unpack(packed)) if packed is not None else None
+            raw = self._recent.get(key)
+            if raw is None:
+                packed = self._db.table(table).packed(doc_id)
+                if packed is None:
+                    return None
+                raw = _unpack(packed)
+            self._remember(key, raw)
+        return orjson.loads(raw)
+
+    def _remember(self, key: tuple[str, str], raw: bytes | None) -> None:
+        if raw is None:
+            self._recent.pop(key, None)
+            return
+        self._recent[key] = raw
+        self._recent.move_to_end(key)
+        if len(self._recent) > _RECENT_DOCUMENTS:
+            self._recent.popitem(last=False)
 
     def search(self, table: str, cond) -> list[dict]:
         with self.lock:
@@ -224,6 +247,7 @@ class Store:
             t = self._db.table(table)
             had = t.packed(doc_id) is not None
             t.write_packed(doc_id, _pack(raw) if raw is not None else None)
+            self._remember((table, doc_id), raw)
             self._live += (raw is not None) - had
 
     def _journal(self, ops: list[tuple[str, str, bytes | None]]) -> int:

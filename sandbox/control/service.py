@@ -315,7 +315,7 @@ class Journal:
                 continue
             if status is not None and entry["status"] != status:
                 continue
-            found.append(entry)
+            found.append(_parsed(entry))
             if limit is not None and len(found) >= limit:
                 break
         return found
@@ -331,13 +331,60 @@ class Journal:
 
 
 def record_request(response):
-    """After-request hook: journal an authenticated public request and its answer."""
-    import orjson
+    """After-request hook: journal an authenticated public request and its answer.
+
+    The bodies are kept as the bytes that went over the wire and the time as a
+    datetime; both are decoded only when the journal is read, so journaling costs a
+    request next to nothing."""
     from flask import current_app, g, request
 
     account = g.get("account")
-    if account is None or request.path.startswith("/_sandbox/"):
+    if account is None:
         return response
+    req = request._get_current_object()
+    path = req.path
+    if path.startswith("/_sandbox/"):
+        return response
+    sb = current_app.extensions["sandbox"]
+    try:
+        raw = req.get_data(cache=True)
+    except Exception:  # e.g. a body over the size limit (413): journal it without the body
+        raw = b""
+    sb.journal.record(
+        account.user_id,
+        {
+            "method": req.method,
+            "path": path,
+            "query": req.query_string.decode("latin-1") or None,
+            "status": response.status_code,
+            "code": g.get("biteship_code"),
+            "scenario": g.get("scenario"),
+            "request": raw,
+            "response": response.get_data(),
+            "at": sb.clock.now(account),
+        },
+    )
+    return response
+
+
+def _parsed(entry: dict) -> dict:
+    """A journal entry with its raw bodies decoded (JSON where they are JSON)."""
+    import orjson
+
+    def decode(raw: bytes) -> Any:
+        if not raw.strip():
+            return None
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return raw.decode("utf-8", "replace")
+
+    return {
+        **entry,
+        "request": decode(entry["request"]),
+        "response": decode(entry["response"]),
+        "at": iso_utc(entry["at"]),
+    }
     sb = current_app.extensions["sandbox"]
     try:
         raw = request.get_data(cache=True)

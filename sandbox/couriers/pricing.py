@@ -67,18 +67,36 @@ def _round_up(amount: Fraction | int, unit: int) -> int:
     return math.ceil(Fraction(amount) / unit) * unit
 
 
-def chargeable_weight_kg(service: CourierService, items: list[dict]) -> Fraction:
+class _Load:
+    """The items' exact weights, read once per quote: Fraction arithmetic is the slow
+    part of pricing, and each volumetric divisor needs its sum only once."""
+
+    def __init__(self, items: list[dict]):
+        self._items = [
+            (
+                _exact(i.get("quantity", 1)),
+                _exact(i.get("weight")) / 1000,
+                _exact(i.get("length")) * _exact(i.get("width")) * _exact(i.get("height")),
+            )
+            for i in items
+        ]
+        self._chargeable: dict[int, Fraction] = {}
+
+    def chargeable_kg(self, divisor: int) -> Fraction:
+        if divisor not in self._chargeable:
+            self._chargeable[divisor] = sum(
+                (quantity * max(actual, volume / divisor) for quantity, actual, volume in self._items), Fraction(0)
+            )
+        return self._chargeable[divisor]
+
+
+def chargeable_weight_kg(service: CourierService, items: list[dict] | _Load) -> Fraction:
     """Sum over items of quantity × max(actual, volumetric) weight, in kg, before rounding."""
-    divisor = service.pricing.volumetric_divisor
-    total = Fraction(0)
-    for item in items:
-        actual = _exact(item.get("weight")) / 1000
-        volumetric = _exact(item.get("length")) * _exact(item.get("width")) * _exact(item.get("height")) / divisor
-        total += _exact(item.get("quantity", 1)) * max(actual, volumetric)
-    return total
+    load = items if isinstance(items, _Load) else _Load(items)
+    return load.chargeable_kg(service.pricing.volumetric_divisor)
 
 
-def billable_weight_kg(service: CourierService, items: list[dict]) -> Fraction:
+def billable_weight_kg(service: CourierService, items: list[dict] | _Load) -> Fraction:
     """The chargeable weight less the courier's tolerance, rounded up to its step, at least its minimum."""
     p = service.pricing
     step = _exact(p.weight_step_kg)
@@ -96,7 +114,7 @@ def proof_of_delivery_fee(service: CourierService) -> int:
     return service.pricing.proof_of_delivery_fee if service.available_for_proof_of_delivery else 0
 
 
-def _shipping_fee(service: CourierService, zone: str, km: float, items: list[dict]) -> int | None:
+def _shipping_fee(service: CourierService, zone: str, km: float, items: list[dict] | _Load) -> int | None:
     """The bare shipping fee, or None when the service does not serve this route/load."""
     p = service.pricing
     if p.max_weight_kg is not None and chargeable_weight_kg(service, items) > _exact(p.max_weight_kg):
@@ -126,8 +144,12 @@ def quote(
     cash_on_delivery: int | float | None = None,
     proof_of_delivery: bool = False,
     metro_areas: Mapping[str, Iterable[str]] | None = None,
+    services: Iterable[CourierService] | None = None,
 ) -> list[dict]:
-    """The rates body's ``pricing`` list for this route: one entry per offered service, catalog order."""
+    """The rates body's ``pricing`` list for this route: one entry per offered service, catalog order.
+
+    ``services`` limits the quote to those services (pricing a draft's chosen courier
+    needs only its own entry)."""
     geography = catalog.geography
     if metro_areas is not None:
         geography = geography.with_metro_areas({k: list(v) for k, v in metro_areas.items()})
@@ -137,8 +159,9 @@ def quote(
     metro = geography.metro_area(origin.city_name)
     same_metro = metro is not None and metro == geography.metro_area(destination.city_name)
     goods_value = declared_value(items)
+    load = _Load(items)
     pricing: list[dict] = []
-    for service in catalog.services():
+    for service in catalog.services() if services is None else services:
         p = service.pricing
         # Rates docs: instant couriers need coordinates on both sides.
         if service.instant and not both_coordinates:
@@ -148,7 +171,7 @@ def quote(
         # Rates docs: jntcargo is silently left out when the declared goods value is zero.
         if p.insurance_mandatory and goods_value <= 0:
             continue
-        shipping_fee = _shipping_fee(service, zone, km, items)
+        shipping_fee = _shipping_fee(service, zone, km, load)
         if shipping_fee is None:
             continue
         if proof_of_delivery:

@@ -6,10 +6,14 @@ from ..orders import schemas as order_schemas
 from ..routing import Call
 from . import schemas, service
 
+# Built once: a marshmallow Schema deep-copies its declared fields on construction.
+_CREATE = schemas.DraftOrderCreate()
+_UPDATE = schemas.DraftOrderUpdate()
+
 
 def create_draft_order(call: Call):
     """POST /v1/draft_orders"""
-    data = schemas.DraftOrderCreate().load(call.body)
+    data = _CREATE.load(call.body)
     draft = service.create_draft_order(call.sandbox, call.account, data)
     return 201, schemas.draft_order(draft, schemas.CREATED)
 
@@ -28,7 +32,7 @@ def retrieve_draft_order_rates(call: Call, id: str):
 
 def update_draft_order(call: Call, id: str):
     """POST /v1/draft_orders/{id}"""
-    data = schemas.DraftOrderUpdate().load(call.body)
+    data = _UPDATE.load(call.body)
     draft = service.update_draft_order(call.sandbox, call.account, id, data)
     return 200, schemas.draft_order(draft, schemas.UPDATED)
 

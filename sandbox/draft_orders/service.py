@@ -250,8 +250,13 @@ class _Route:
     def distance(self) -> float:
         return distance_km(self.places["origin"], self.places["destination"])
 
-    def pricing(self, sb: Sandbox) -> list[dict]:
+    def pricing(self, sb: Sandbox, only: tuple[str, str] | None = None) -> list[dict]:
+        """The rates' pricing list; with ``only``, just that courier pair's entry (if offered)."""
         d = self.data
+        services = None
+        if only is not None:
+            service = sb.catalog.get(*only)
+            services = [service] if service is not None else []
         return scenarios.adjust_pricing(quote(
             sb.catalog,
             self.places["origin"],
@@ -260,6 +265,7 @@ class _Route:
             insurance=d.get("courier_insurance"),
             cash_on_delivery=d.get("destination_cash_on_delivery"),
             proof_of_delivery=bool(d.get("destination_proof_of_delivery")),
+            services=services,
         ))  # fmt: skip
 
     def location(self, side: str) -> dict:
@@ -315,7 +321,7 @@ def _build(sb: Sandbox, draft: dict, data: dict, *, courier_sent: bool, now: str
 
     entry = None
     if company:
-        pricing = route.pricing(sb)
+        pricing = route.pricing(sb, only=(company, service_type))
         entry = next(
             (p for p in pricing if p["courier_code"] == company and p["courier_service_code"] == service_type), None
         )
