@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import Api
+from support import Api, check
 
 from sandbox import create_app
 
@@ -26,3 +26,21 @@ def sandbox(app):
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def conforms():
+    """``conforms(response, operation_id)``: the status is documented for the operation in
+    openapi.yaml and the body validates against that response's schema; returns the body."""
+
+    def conforms(response, operation_id: str):
+        check(response.get_json(), operation_id, response.status_code)
+        return response.get_json()
+
+    return conforms
+
+
+@pytest.fixture
+def check_body():
+    """``check_body(body, operation_id, status)`` for bodies built without a request."""
+    return check

@@ -69,3 +69,16 @@ def running_server(*args: str, port: int | None = None, env: dict | None = None)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def run_readme_script(script: str, db: Path) -> subprocess.CompletedProcess:
+    """Run a README shell example as written, its ``BASE=http://127.0.0.1:4000`` pointed
+    at a fresh server on a free port."""
+    assert "BASE=http://127.0.0.1:4000" in script, "README examples set BASE like the quick start"
+    with running_server("--db", str(db)) as (base, _):
+        return subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script.replace("BASE=http://127.0.0.1:4000", f"BASE={base}")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )

@@ -1,11 +1,17 @@
 """Test helpers importable from any test module (``from support import ...``):
 an ``Api`` that speaks to the sandbox the way a Biteship client does, the docs'
-example payload, and the exact-error assertion."""
+example payload, the exact-error assertion, and ``check``: a response body against
+the schema openapi.yaml documents for its operation and status."""
 
 from __future__ import annotations
 
 import copy
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import jsonschema
+import yaml
 
 KEY = "biteship_test.alice"
 OTHER_KEY = "biteship_test.bob"
@@ -121,3 +127,39 @@ def assert_error(response, status: int, code: int, message: str) -> dict:
     assert body["error"] == message
     return body
 
+
+# --- responses against openapi.yaml ---------------------------------------------------
+
+SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
+
+
+@cache
+def _spec() -> dict:
+    return yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+def _resolve(spec: dict, node: dict) -> dict:
+    while "$ref" in node:
+        target = spec
+        for part in node["$ref"][2:].split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def response_schema(operation_id: str, status: int) -> dict:
+    spec = _spec()
+    for item in spec["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                responses = op["responses"]
+                assert str(status) in responses, f"{operation_id} does not document HTTP {status}"
+                schema = _resolve(spec, responses[str(status)])["content"]["application/json"]["schema"]
+                return {**schema, "components": spec["components"]}
+    raise KeyError(operation_id)
+
+
+def check(body, operation_id: str, status: int) -> None:
+    validator = jsonschema.Draft202012Validator(response_schema(operation_id, status))
+    errors = sorted(validator.iter_errors(body), key=str)
+    assert not errors, (operation_id, status, [e.message for e in errors[:3]])

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
-from server import REPO, running_server
+from server import REPO, run_readme_script
 
 README = (REPO / "README.md").read_text()
 
@@ -23,15 +22,7 @@ def test_the_two_commands_come_first():
 
 
 def test_curl_walkthrough_runs_the_whole_flow(tmp_path):
-    script = _walkthrough()
-    assert "BASE=http://127.0.0.1:4000" in script
-    with running_server("--db", str(tmp_path / "db.json")) as (base, _):
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script.replace("BASE=http://127.0.0.1:4000", f"BASE={base}")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    result = run_readme_script(_walkthrough(), tmp_path / "db.json")
     assert result.returncode == 0, result.stderr
     outputs = result.stdout
     assert '"object":"courier_pricing"' in outputs

@@ -14,6 +14,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..couriers.service import COLLECTION_METHODS
 from ..fields import PostalCode, StrictBoolean, StrictInteger, StrictNumber
 
 CATEGORIES = (
@@ -22,7 +23,6 @@ CATEGORIES = (
 )  # fmt: skip
 COD_TYPES = ("7_days", "5_days", "3_days")
 DELIVERY_TYPES = ("now", "scheduled")
-COLLECTION_METHODS = ("pickup", "drop_off")
 SIDES = ("origin", "destination")
 LOCATION_FIELDS = ("postal_code", "coordinate", "area_id")
 

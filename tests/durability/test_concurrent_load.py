@@ -22,20 +22,10 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from support import draft_payload
 from server import running_server
 
-DRAFT = {
-    "origin_contact_name": "Amir",
-    "origin_contact_phone": "081234567890",
-    "origin_address": "Plaza Senayan",
-    "origin_postal_code": 12440,
-    "destination_contact_name": "John Doe",
-    "destination_contact_phone": "088888888888",
-    "destination_address": "Lebak Bulus MRT",
-    "destination_postal_code": 12950,
-    "delivery_type": "now",
-    "items": [{"name": "Black L", "value": 165000, "quantity": 1, "weight": 200}],
-}
+DRAFT = draft_payload()
 COURIER = {"courier_company": "sicepat", "courier_type": "reg"}
 KEYS = [f"biteship_test.durability-{n}" for n in range(4)]
 

@@ -4,11 +4,10 @@ server, and its scenario table kept in step with fixtures/scenarios/."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import yaml
-from server import REPO, running_server
+from server import REPO, run_readme_script
 
 from sandbox.scenarios import parse
 
@@ -23,14 +22,7 @@ def _section() -> str:
 
 def test_the_examples_run_as_written(tmp_path):
     script = "\n".join(re.findall(r"```sh\n(.*?)```", _section(), re.S))
-    assert "BASE=http://127.0.0.1:4000" in script
-    with running_server("--db", str(tmp_path / "db.json")) as (base, _):
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", script.replace("BASE=http://127.0.0.1:4000", f"BASE={base}")],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    result = run_readme_script(script, tmp_path / "db.json")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "is not ready to be confirmed for it is on placed status.\",\"code\":42211008}" in out
