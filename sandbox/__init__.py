@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -75,7 +76,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         access_log.info(
             "%s %s %d %s %.1fms",
             request.method,
-            request.path,
+            # Percent-encoded: a decoded path may hold a newline or control characters,
+            # which would forge or break log lines.
+            quote(request.path, safe="/:@!$&'()*+,;=-._~"),
             response.status_code,
             g.get("biteship_code") or "-",
             elapsed,

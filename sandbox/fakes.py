@@ -97,17 +97,21 @@ class Clock:
 
 def iso_utc(moment: datetime) -> str:
     """Draft timestamps: UTC with milliseconds, ``2024-09-19T03:40:22.810Z``."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    moment = moment.astimezone(timezone.utc)
+    # %Y does not pad years below 1000 on every platform; format the year by hand.
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def iso_jakarta(moment: datetime) -> str:
     """Order history ``updated_at``: local time with offset, ``2021-01-11T14:03:41+07:00``."""
-    return moment.astimezone(JAKARTA).strftime("%Y-%m-%dT%H:%M:%S+07:00")
+    moment = moment.astimezone(JAKARTA)
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S+07:00")
 
 
 def iso_jakarta_minutes(moment: datetime) -> str:
     """Order ``delivery.datetime``: local time, no seconds, ``2024-09-19T11:07+07:00``."""
-    return moment.astimezone(JAKARTA).strftime("%Y-%m-%dT%H:%M+07:00")
+    moment = moment.astimezone(JAKARTA)
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M+07:00")
 
 
 class Fakes:

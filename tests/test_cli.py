@@ -65,3 +65,13 @@ def test_help_lists_the_documented_flags():
     result = _run("--help")
     for flag in ("--host", "--port", "--db", "--seed", "--fixtures"):
         assert flag in result.stdout
+
+
+def test_access_log_lines_cannot_be_forged(tmp_path):
+    with running_server("--db", str(tmp_path / "db.json")) as (base, process):
+        status, _ = request(base, "GET", "/v1/draft_orders/x%0AGET%20forged")
+        assert status == 404
+        time.sleep(0.2)
+        log = process.log.read_text()
+    assert "GET /v1/draft_orders/x%0AGET%20forged 404 40411007 " in log
+    assert not [line for line in log.splitlines() if line.startswith("GET forged")]

@@ -26,7 +26,11 @@ DELIVERY_TYPES = ("now", "scheduled")
 SIDES = ("origin", "destination")
 LOCATION_FIELDS = ("postal_code", "coordinate", "area_id")
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# IDNP<province>IDNC<city>IDND<district>IDZ<postal>; the draft examples spell it IDNZ.
+AREA_ID = re.compile(r"^IDNP[0-9]+IDNC[0-9]+IDND[0-9]+IDN?Z[0-9]{5}$")
+# A real calendar date; years before 1970 are refused (a pickup in year 0001 would
+# fall outside the calendar once moved from Jakarta time to UTC).
+_DATE = re.compile(r"^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$")
 _TIME = re.compile(r"^[0-9]{2}:[0-9]{2}$")
 
 
@@ -72,11 +76,13 @@ class ItemInput(Schema):
     category = fields.String(allow_none=True, validate=validate.OneOf((*CATEGORIES, "")))
     sku = fields.String(allow_none=True)
     value = StrictNumber(required=True, validate=validate.Range(0, 1e12))
-    quantity = StrictInteger(required=True, validate=validate.Range(1, 1_000_000))
-    weight = StrictNumber(required=True, validate=validate.Range(0, 1e8))  # grams
-    length = StrictNumber(allow_none=True, validate=validate.Range(0, 1e5))  # cm
-    width = StrictNumber(allow_none=True, validate=validate.Range(0, 1e5))
-    height = StrictNumber(allow_none=True, validate=validate.Range(0, 1e5))
+    # Bounds keep every price a 64-bit integer: a tonne an item, 10,000 items, 100 m
+    # sides (volumetric weight counts), so no request can make the pricing overflow.
+    quantity = StrictInteger(required=True, validate=validate.Range(1, 10_000))
+    weight = StrictNumber(required=True, validate=validate.Range(0, 1e6))  # grams
+    length = StrictNumber(allow_none=True, validate=validate.Range(0, 1e4))  # cm
+    width = StrictNumber(allow_none=True, validate=validate.Range(0, 1e4))
+    height = StrictNumber(allow_none=True, validate=validate.Range(0, 1e4))
 
 
 class DraftOrderUpdate(Schema):
@@ -96,7 +102,7 @@ class DraftOrderUpdate(Schema):
     origin_note = _text()
     origin_postal_code = PostalCode()
     origin_coordinate = fields.Nested(Coordinate)
-    origin_area_id = fields.String(validate=validate.Length(min=1))
+    origin_area_id = fields.String(validate=validate.Regexp(AREA_ID))
     origin_collection_method = fields.String(validate=validate.OneOf(COLLECTION_METHODS))
     destination_contact_name = fields.String(validate=validate.Length(min=1))
     destination_contact_phone = fields.String(validate=validate.Length(min=1))
@@ -105,7 +111,7 @@ class DraftOrderUpdate(Schema):
     destination_note = _text()
     destination_postal_code = PostalCode()
     destination_coordinate = fields.Nested(Coordinate)
-    destination_area_id = fields.String(validate=validate.Length(min=1))
+    destination_area_id = fields.String(validate=validate.Regexp(AREA_ID))
     # Over the limit is 42211011, not 40011001: checked by the service. The money
     # fields also take numeric strings: PHP clients (laravel-biteship) send them so.
     destination_cash_on_delivery = StrictNumber(

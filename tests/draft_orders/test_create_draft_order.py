@@ -107,6 +107,7 @@ def test_missing_required_field_is_bad_request(api, field):
         ("courier_insurance", "1,000"),
         ("courier_insurance", True),
         ("delivery_date", "2024-02-30"),
+        ("delivery_date", "0724-04-20"),
         ("delivery_time", "24:00"),
         ("origin_collection_method", "courier"),
     ],
