@@ -110,9 +110,19 @@ def test_armed(api, sandbox, name, operation, conforms):
     assert perform(api, operation, draft and draft["id"], sent if operation != "create_draft_order" else {}, {}).status_code < 300
 
 
-@pytest.mark.parametrize(("name", "operation"), CASES)
+# A sticky reference reaches later calls only through a draft created with it: a scenario
+# that also fails create (bad-request on rates or confirm) cannot be stored that way, so
+# those pairs are not reference cases (the header and arming cover them).
+REFERENCE_CASES = [
+    (name, operation)
+    for name, operation in CASES
+    if operation in ("create_draft_order", "update_draft_order") or "create_draft_order" not in DRAFT_ERRORS[name][2]
+]
+
+
+@pytest.mark.parametrize(("name", "operation"), REFERENCE_CASES)
 def test_reference_id(api, sandbox, name, operation):
-    code, status, operations = DRAFT_ERRORS[name]
+    code, status, _ = DRAFT_ERRORS[name]
     reference = f"scenario:{name}:{next(_refs)}"
     if operation == "create_draft_order":
         sent = {**SENT.get(name, {}), "reference_id": reference}
@@ -127,8 +137,6 @@ def test_reference_id(api, sandbox, name, operation):
         assert_error(response, status, code, expected_message(name, draft, sent))
         _unchanged(sandbox, draft, operation)
         return
-    if "create_draft_order" in operations:
-        pytest.skip(f"{name} also fails the create that would store the reference")
     # Sticky: the draft was created with the reference; every later call on it gets the scenario.
     draft = _ready_draft(api, reference_id=reference)
     assert draft["reference_id"] == reference  # stored and echoed as sent
