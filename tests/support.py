@@ -13,6 +13,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+#: The keys of one rates ``pricing`` entry: the draft example's plus the Rates API's fee breakdown.
+PRICING_KEYS = {
+    "available_collection_method", "available_for_cash_on_delivery", "available_for_proof_of_delivery",
+    "available_for_instant_waybill_id", "available_for_insurance", "company", "courier_name", "courier_code",
+    "courier_service_name", "courier_service_code", "currency", "description", "duration",
+    "shipment_duration_range", "shipment_duration_unit", "service_type", "shipping_type", "price",
+    "shipping_fee", "shipping_fee_discount", "shipping_fee_surcharge", "insurance_fee", "cash_on_delivery_fee",
+    "tax_lines", "type",
+}  # fmt: skip
+
 KEY = "biteship_test.alice"
 OTHER_KEY = "biteship_test.bob"
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import PRICING_KEYS
 
 from sandbox.couriers.pricing import (
     Place,
@@ -18,15 +19,6 @@ from sandbox.couriers.pricing import (
 from sandbox.couriers.service import CourierCatalog
 
 CATALOG = CourierCatalog.load(Path(__file__).resolve().parents[2] / "fixtures" / "couriers.yaml")
-
-PRICING_KEYS = [
-    "available_collection_method", "available_for_cash_on_delivery", "available_for_proof_of_delivery",
-    "available_for_instant_waybill_id", "available_for_insurance", "company", "courier_name", "courier_code",
-    "courier_service_name", "courier_service_code", "currency", "description", "duration",
-    "shipment_duration_range", "shipment_duration_unit", "service_type", "shipping_type", "price",
-    "shipping_fee", "shipping_fee_discount", "shipping_fee_surcharge", "insurance_fee", "cash_on_delivery_fee",
-    "tax_lines", "type",
-]
 
 # (city, province, latitude, longitude): hand-made places, independent of the area dataset.
 CITIES = [

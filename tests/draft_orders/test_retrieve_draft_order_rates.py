@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from support import DESTINATION_COORDINATE, ORIGIN_COORDINATE, OTHER_KEY, assert_error
-
-PRICING_KEYS = {
-    "available_collection_method", "available_for_cash_on_delivery", "available_for_proof_of_delivery",
-    "available_for_instant_waybill_id", "available_for_insurance", "company", "courier_name", "courier_code",
-    "courier_service_name", "courier_service_code", "currency", "description", "duration",
-    "shipment_duration_range", "shipment_duration_unit", "service_type", "shipping_type", "price",
-    "shipping_fee", "shipping_fee_discount", "shipping_fee_surcharge", "insurance_fee", "cash_on_delivery_fee",
-    "tax_lines", "type",
-}  # fmt: skip
-
+from support import DESTINATION_COORDINATE, ORIGIN_COORDINATE, OTHER_KEY, PRICING_KEYS, assert_error
 
 def test_rates_body_is_the_documented_courier_pricing(api):
     draft_id = api.create_draft_id()

@@ -98,7 +98,7 @@ def test_the_image_start_command_serves_and_passes_its_healthcheck(tmp_path):
     with served.serving(cmd, env, port, cwd=tmp_path):
         probe = subprocess.run(healthcheck, env=env, capture_output=True, text=True, timeout=30)
         assert probe.returncode == 0, probe.stderr
-        status, body = served.http("POST", f"http://127.0.0.1:{port}/v1/draft_orders", draft_payload())
+        status, body = served.request(f"http://127.0.0.1:{port}", "POST", "/v1/draft_orders", draft_payload())
         assert status == 201, body
     assert (tmp_path / "biteship-sandbox.json").stat().st_size > 0
 

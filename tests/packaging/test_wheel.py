@@ -99,11 +99,11 @@ def test_installed_command_serves_outside_the_repo(venv, tmp_path):
     cmd = [str(venv / "bin" / "biteship-sandbox"), "--port", str(port), "--db", str(db)]
     with served.serving(cmd, served.clean_env(), port, cwd=tmp_path):
         base = f"http://127.0.0.1:{port}"
-        status, draft = served.http("POST", f"{base}/v1/draft_orders", draft_payload())
+        status, draft = served.request(base, "POST", "/v1/draft_orders", draft_payload())
         assert status == 201, draft
-        status, rates = served.http("GET", f"{base}/v1/draft_orders/{draft['id']}/rates")
+        status, rates = served.request(base, "GET", f"/v1/draft_orders/{draft['id']}/rates")
         assert status == 200 and rates["pricing"], rates
-        status, health = served.http("GET", f"{base}/_sandbox/health")
+        status, health = served.request(base, "GET", "/_sandbox/health")
         assert (status, health) == (200, {"success": True, "status": "ok"})
     assert db.stat().st_size > 0
 
