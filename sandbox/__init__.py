@@ -7,20 +7,16 @@ handler. Nothing happens at import time.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from flask import Flask
 
 __all__ = ["create_app"]
-
-access_log = logging.getLogger("sandbox.access")
-
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Flask is imported here, not at module level: the pytest plugin (sandbox.pytest_plugin)
@@ -49,16 +45,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api_spec = spec.load(app.config["SPEC_PATH"])
     # First: a spec/handler mismatch refuses to start before anything else is loaded.
     routing.bind(app, spec.operations(api_spec), routing.collect_handlers())
+    store = Store(app.config["DB"], fsync=app.config["FSYNC"])
     app.extensions["sandbox"] = Sandbox(
         config=app.config,
-        store=Store(app.config["DB"], fsync=app.config["FSYNC"]),
+        store=store,
         fakes=Fakes(int(app.config["SEED"])),
         clock=Clock(),
         areas=AreaIndex.load(fixtures / "areas", _user_area_files(extra)),
         catalog=CourierCatalog.load(fixtures / "couriers.yaml"),
         spec=api_spec,
         scenarios=ScenarioBook(
-            scenarios.load([fixtures / "scenarios", *(folder / "scenarios" for folder in extra)], api_spec)
+            scenarios.load([fixtures / "scenarios", *(folder / "scenarios" for folder in extra)], api_spec),
+            sticky_users=scenarios.users_with_references(store),
         ),
         journal=Journal(int(app.config.get("JOURNAL_SIZE", 200))),
     )
@@ -66,24 +64,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     control.install(app)
     app.wsgi_app = KeepSlashesInSegments(app.wsgi_app)
 
-    @app.before_request
-    def _start_timer() -> None:
-        g.started = time.perf_counter()
+    write_access_line = app.config["ACCESS_LOG"]
+    if write_access_line is not None:
 
-    @app.after_request
-    def _access_log(response):
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        access_log.info(
-            "%s %s %d %s %.1fms",
-            request.method,
-            # Percent-encoded: a decoded path may hold a newline or control characters,
-            # which would forge or break log lines.
-            quote(request.path, safe="/:@!$&'()*+,;=-._~"),
-            response.status_code,
-            g.get("biteship_code") or "-",
-            elapsed,
-        )
-        return response
+        @app.before_request
+        def _start_timer() -> None:
+            g.started = time.perf_counter()
+
+        @app.after_request
+        def _access_log(response):
+            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+            # The path is percent-encoded: a decoded path may hold a newline or control
+            # characters, which would forge or break log lines.
+            path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
+            code = g.get("biteship_code") or "-"
+            write_access_line(f"{request.method} {path} {response.status_code} {code} {elapsed:.1f}ms")
+            return response
 
     return app
 

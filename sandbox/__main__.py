@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
-from logging.handlers import QueueHandler, QueueListener
-from queue import SimpleQueue
 import os
 import sys
+import threading
+from queue import SimpleQueue
 
 from .config import CLI_DEFAULTS
 
@@ -36,32 +36,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _log_to_stderr_in_background() -> QueueListener:
-    """Request threads only enqueue their access-log line; one thread writes to stderr.
+class AccessLog:
+    """Request threads only enqueue their access-log line; one thread prints them.
 
-    Writing from every request thread serialised them on the handler's lock and cost
-    a quarter of a retrieve's throughput (measured with wrk)."""
-    queue: SimpleQueue = SimpleQueue()
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    listener = QueueListener(queue, handler)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    root.addHandler(QueueHandler(queue))
-    listener.start()
-    return listener
+    Printing (or going through ``logging``) from every request thread serialised them
+    on a lock and cost a quarter of a retrieve's throughput (measured with wrk)."""
+
+    _STOP = None
+
+    def __init__(self, stream) -> None:
+        self._queue: SimpleQueue = SimpleQueue()
+        self._stream = stream
+        self._thread = threading.Thread(target=self._drain, name="access-log", daemon=True)
+        self._thread.start()
+
+    def write(self, line: str) -> None:
+        self._queue.put(line)
+
+    def _drain(self) -> None:
+        while (line := self._queue.get()) is not self._STOP:
+            self._stream.write(line + "\n")
+            if self._queue.empty():
+                self._stream.flush()
+
+    def close(self) -> None:
+        """Print what is still queued."""
+        self._queue.put(self._STOP)
+        self._thread.join(timeout=5)
+        self._stream.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    log_writer = _log_to_stderr_in_background()
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    access_log = AccessLog(sys.stderr)
     try:
-        return _serve(args)
+        return _serve(args, access_log)
     finally:
-        log_writer.stop()  # writes out what is still queued
+        access_log.close()
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, access_log: AccessLog) -> int:
     from waitress.server import create_server
 
     from . import create_app
@@ -69,7 +84,9 @@ def _serve(args: argparse.Namespace) -> int:
     from .store import StoreCorrupt
 
     try:
-        app = create_app({"DB": args.db, "SEED": args.seed, "EXTRA_FIXTURES": args.fixtures})
+        app = create_app(
+            {"DB": args.db, "SEED": args.seed, "EXTRA_FIXTURES": args.fixtures, "ACCESS_LOG": access_log.write}
+        )
     except (StoreCorrupt, ScenarioFileError) as exc:
         print(f"biteship-sandbox: {exc}", file=sys.stderr)
         return 2

@@ -26,6 +26,9 @@ DEFAULTS = {
     "DB": ":memory:",
     "FSYNC": True,
     "SEED": 0,
+    # One line per request (method, path, status, Biteship code, ms) goes to this
+    # callable; None logs nothing. The CLI passes a writer that prints to stderr.
+    "ACCESS_LOG": None,
     # Request bodies above this answer 413 41399003.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }

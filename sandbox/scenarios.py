@@ -376,11 +376,30 @@ def reference_scenario_name(reference_id: Any) -> str | None:
     return None
 
 
+def users_with_references(store) -> set[str]:
+    """The keys whose reserved reference_ids include a ``scenario:`` one (read at start-up
+    from the reference index, whose ids are ``<user_id>/<reference_id>``)."""
+    users = set()
+    for doc_id in store.ids("reference_ids"):
+        user_id, _, reference_id = doc_id.partition("/")
+        if reference_scenario_name(reference_id) is not None:
+            users.add(user_id)
+    return users
+
+
 class ScenarioBook:
     """The loaded scenarios plus each API key's runtime state."""
 
-    def __init__(self, scenarios: dict[str, Scenario], sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        scenarios: dict[str, Scenario],
+        sleep: Callable[[float], None] = time.sleep,
+        sticky_users: Iterable[str] = (),
+    ):
         self.scenarios = scenarios
+        # Keys that have (or may have) sent a ``scenario:`` reference_id. Only their
+        # calls need the stored draft or order read to find a sticky scenario.
+        self._sticky_users = set(sticky_users)
         self.sleep = sleep
         self.monotonic = time.monotonic  # tests replace both
         self._lock = threading.Lock()
@@ -494,7 +513,12 @@ class ScenarioBook:
         ``note`` hears the name of the scenario that acted (for the journal)."""
         account = call.account
         body = call.body if isinstance(call.body, dict) else {}
-        record = _record_for(sb, call, params)
+        if reference_scenario_name(body.get("reference_id")) is not None:
+            self._sticky_users.add(account.user_id)
+        # The stored record matters only when a scenario may act (its reference, its
+        # placeholders); for every other call it is not read at all.
+        may_act = header or self._armed.get(account.user_id) or account.user_id in self._sticky_users
+        record = _record_for(sb, call, params) if may_act else None
         stored_reference = record.get("reference_id") if record else None
         selection = self.select(
             account.user_id, call.operation.operation_id, header, body.get("reference_id"),

@@ -195,6 +195,11 @@ class Store:
         with self.lock:
             return [dict(d) for d in self._db.table(table)]
 
+    def ids(self, table: str) -> list[str]:
+        """The document ids of ``table``, without reading the documents."""
+        with self.lock:
+            return list(self._db.table(table)._read_table())
+
     def count(self, table: str) -> int:
         with self.lock:
             return len(self._db.table(table))

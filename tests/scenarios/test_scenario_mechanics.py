@@ -280,3 +280,19 @@ def test_forced_draft_fields_are_stored_and_valid(tmp_path, check_body):
     assert (body["metadata"], body["tags"], body["reference_id"]) == ({"source": "sandbox"}, ["forced"], "scenario:tagged:1")
     stored = api.retrieve_draft(body["id"]).get_json()
     assert stored["metadata"] == {"source": "sandbox"} and stored["tags"] == ["forced"]
+
+
+def test_a_sticky_reference_survives_a_restart(tmp_path):
+    # Only keys known to hold a scenario: reference have their drafts read by the hook;
+    # after a restart that knowledge comes from the stored reference index.
+    from support import Api, draft_payload
+
+    from sandbox import create_app
+
+    db = str(tmp_path / "db.json")
+    api = Api(create_app({"DB": db}).test_client())
+    draft_id = api.post("/v1/draft_orders", draft_payload(reference_id="scenario:draft-not-found:7")).get_json()["id"]
+    again = Api(create_app({"DB": db}).test_client())
+    response = again.get(f"/v1/draft_orders/{draft_id}")
+    assert (response.status_code, response.get_json()["code"]) == (404, 40411007)
+    assert again.post("/v1/draft_orders", draft_payload()).status_code == 201  # other drafts unaffected
