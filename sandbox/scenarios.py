@@ -39,9 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
-from . import errors
+from . import errors, yamlfile
 
 HEADER = "X-Sandbox-Scenario"
 REFERENCE_PREFIX = "scenario:"
@@ -291,8 +289,8 @@ def load(folders: Iterable[Path], spec: dict) -> dict[str, Scenario]:
             continue
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
+                data = yamlfile.load(path.read_text(encoding="utf-8"))
+            except yamlfile.YAMLError as exc:
                 raise ScenarioFileError(f"scenario file {path}: not valid YAML ({exc})") from None
             scenario = parse(path, data, spec)
             if scenario.name in found:

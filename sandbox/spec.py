@@ -7,12 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-try:  # the C loader reads the spec about ten times faster
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
+from . import yamlfile
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -36,7 +31,7 @@ class Operation:
 
 def load(path: str | Path) -> dict[str, Any]:
     with open(path, "rb") as f:
-        return yaml.load(f, Loader=_Loader)
+        return yamlfile.load(f)
 
 
 def operations(spec: dict[str, Any]) -> list[Operation]:

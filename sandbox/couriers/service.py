@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
+from .. import yamlfile
 
 ZONES = ("city", "metro", "province", "island", "national")
 TIERS = ("free", "essentials", "standard", "premium")
@@ -190,8 +190,8 @@ class CourierCatalog:
         except OSError as exc:
             raise CatalogError(f"{path}: cannot read the courier catalog ({exc.strerror})") from exc
         try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
+            document = yamlfile.load(text)
+        except yamlfile.YAMLError as exc:
             raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
         try:
             return cls.from_dict(document)

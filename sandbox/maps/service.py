@@ -299,9 +299,9 @@ def _read_dataset(path: Path) -> tuple[dict[str, Area], dict[int, str]]:
 def _read_rows(path: Path) -> list[Mapping[str, object]]:
     name = path.name.lower()
     if name.endswith((".yaml", ".yml")):
-        import yaml  # only user override files need it
+        from .. import yamlfile  # only user override files need it
 
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = yamlfile.load(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
             raise ValueError(f"{path}: expected a YAML list of mappings")
         return data
