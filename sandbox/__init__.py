@@ -7,11 +7,9 @@ handler. Nothing happens at import time.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -21,14 +19,14 @@ __all__ = ["create_app"]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Flask is imported here, not at module level: the pytest plugin (sandbox.pytest_plugin)
     # is imported by every pytest run where the package is installed, and must stay cheap.
-    from flask import Flask, g, request
+    from flask import Flask
 
     from . import control, errors, routing, scenarios, spec
     from .control.service import Journal
     from .config import DEFAULTS
     from .couriers.service import CourierCatalog
     from .fakes import Clock, Fakes
-    from .http import KeepSlashesInSegments
+    from .http import AccessLog, KeepSlashesInSegments
     from .maps.service import AreaIndex
     from .scenarios import ScenarioBook
     from .state import Sandbox
@@ -66,21 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     write_access_line = app.config["ACCESS_LOG"]
     if write_access_line is not None:
-
-        @app.before_request
-        def _start_timer() -> None:
-            g.started = time.perf_counter()
-
-        @app.after_request
-        def _access_log(response):
-            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-            # The path is percent-encoded: a decoded path may hold a newline or control
-            # characters, which would forge or break log lines.
-            path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
-            code = g.get("biteship_code") or "-"
-            write_access_line(f"{request.method} {path} {response.status_code} {code} {elapsed:.1f}ms")
-            return response
-
+        app.wsgi_app = AccessLog(app.wsgi_app, write_access_line)
     return app
 
 

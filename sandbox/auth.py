@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Account:
     user_id: str  # 24-hex, like Biteship's user ids
 
 
+@functools.lru_cache(maxsize=4096)
 def account_for(api_key: str) -> Account:
     return Account(api_key=api_key, user_id=hashlib.sha256(api_key.encode()).hexdigest()[:24])
 

@@ -235,11 +235,11 @@ def _from_http_exception(exc: HTTPException) -> SandboxError:
 
 def render(error: SandboxError):
     """The only producer of error responses."""
-    from flask import g
+    from flask import g, request
 
-    from .http import json_response
+    from .http import CODE, json_response
 
-    g.biteship_code = error.code
+    request.environ[CODE] = error.code
     response = json_response(error.body(), error.status)
     if error.headers:
         response.headers.update(error.headers)

@@ -7,15 +7,19 @@ them into the pricing arithmetic.
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import unquote
+import time
+from typing import Any, Callable
+from urllib.parse import quote, unquote
 
 import orjson
-from flask import Response, request
+from flask import Request, Response, request
 
 from .errors import BadRequest, UnsupportedMediaType
 
 _JSON = "application/json"
+#: WSGI environ key holding the Biteship ``code`` of the answer (set by the view and by
+#: ``errors.render``), for the access log and the request journal.
+CODE = "biteship_sandbox.code"
 
 
 def json_response(body: Any, status: int) -> Response:
@@ -23,18 +27,46 @@ def json_response(body: Any, status: int) -> Response:
     return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype=_JSON)
 
 
-def read_json_body() -> Any:
+def read_json_body(req: Request | None = None) -> Any:
     """The request body as JSON, for operations that declare a requestBody."""
-    raw = request.get_data(cache=True)
-    mimetype = request.mimetype
+    req = req if req is not None else request._get_current_object()
+    raw = req.get_data(cache=True)
+    mimetype = req.mimetype
     if mimetype and mimetype != _JSON and not mimetype.endswith("+json"):
-        raise UnsupportedMediaType(details={"content_type": request.content_type})
+        raise UnsupportedMediaType(details={"content_type": req.content_type})
     if not raw.strip():
         raise BadRequest(details={"body": ["Request body is empty; send a JSON object."]})
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(details={"body": [f"Malformed JSON: {exc}"]}) from None
+
+
+class AccessLog:
+    """WSGI middleware: one line per request (method, path, status, Biteship code, ms)
+    to ``write``. Outside Flask, so it also times routing and error rendering."""
+
+    def __init__(self, app, write: Callable[[str], None]):
+        self.app = app
+        self.write = write
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        status = "-"
+
+        def start(line, headers, exc_info=None):
+            nonlocal status
+            status = line.partition(" ")[0]
+            return start_response(line, headers, exc_info)
+
+        body = self.app(environ, start)
+        elapsed = (time.perf_counter() - started) * 1000
+        # The path is percent-encoded: a decoded path may hold a newline or control
+        # characters, which would forge or break log lines.
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        path = quote(path, safe="/:@!$&'()*+,;=-._~")
+        self.write(f"{environ['REQUEST_METHOD']} {path} {status} {environ.get(CODE) or '-'} {elapsed:.1f}ms")
+        return body
 
 
 class KeepSlashesInSegments:

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from flask import Flask, g, request
 
 from . import auth
-from .http import json_response, path_param, read_json_body
+from .http import CODE, json_response, path_param, read_json_body
 from .scenarios import HEADER as SCENARIO_HEADER
 from .spec import Operation
 
@@ -85,10 +85,11 @@ def _view(op: Operation, handler: Handler):
     def view(**params: str):
         from flask import current_app
 
-        sandbox = current_app.extensions["sandbox"]
-        account = auth.authenticate(request.headers.get("authorization")) if op.secured else None
-        g.account = account
-        body = read_json_body() if op.has_body and (op.body_required or request.get_data(cache=True).strip()) else None
+        req, seen = request._get_current_object(), g._get_current_object()
+        sandbox = seen.sandbox = current_app.extensions["sandbox"]
+        headers = req.headers
+        account = seen.account = auth.authenticate(headers.get("authorization")) if op.secured else None
+        body = read_json_body(req) if op.has_body and (op.body_required or req.get_data(cache=True).strip()) else None
         call = Call(sandbox=sandbox, account=account, body=body, operation=op)
         params = {k: path_param(v) for k, v in params.items()}
         if account is None or "sandbox" in op.tags:
@@ -97,10 +98,10 @@ def _view(op: Operation, handler: Handler):
             # The one scenario hook: a selected scenario may answer instead of the
             # handler, delay it, or reshape what it returns (sandbox/scenarios.py).
             status, payload = sandbox.scenarios.run(
-                sandbox, call, params, request.headers.get(SCENARIO_HEADER), lambda: handler(call, **params),
-                note=lambda name: setattr(g, "scenario", name),
+                sandbox, call, params, headers.get(SCENARIO_HEADER), lambda: handler(call, **params),
+                note=lambda name: setattr(seen, "scenario", name),
             )  # fmt: skip
-        g.biteship_code = payload.get("code") if isinstance(payload, dict) else None
+        req.environ[CODE] = payload.get("code") if isinstance(payload, dict) else None
         return json_response(payload, status)
 
     view.__name__ = op.operation_id

@@ -15,6 +15,7 @@ from typing import Any
 from .. import errors
 from ..auth import Account
 from ..fakes import iso_jakarta, iso_utc
+from ..http import CODE
 from ..state import Sandbox
 
 DRAFTS = "draft_orders"
@@ -336,20 +337,21 @@ def record_request(response):
     The bodies are kept as the bytes that went over the wire and the time as a
     datetime; both are decoded only when the journal is read, so journaling costs a
     request next to nothing."""
-    from flask import current_app, g, request
+    from flask import g, request
 
-    account = g.get("account")
+    seen = g._get_current_object()
+    account = getattr(seen, "account", None)
     if account is None:
         return response
     req = request._get_current_object()
     path = req.path
     if path.startswith("/_sandbox/"):
         return response
-    sb = current_app.extensions["sandbox"]
     try:
         raw = req.get_data(cache=True)
     except Exception:  # e.g. a body over the size limit (413): journal it without the body
         raw = b""
+    sb = seen.sandbox
     sb.journal.record(
         account.user_id,
         {
@@ -357,8 +359,8 @@ def record_request(response):
             "path": path,
             "query": req.query_string.decode("latin-1") or None,
             "status": response.status_code,
-            "code": g.get("biteship_code"),
-            "scenario": g.get("scenario"),
+            "code": req.environ.get(CODE),
+            "scenario": getattr(seen, "scenario", None),
             "request": raw,
             "response": response.get_data(),
             "at": sb.clock.now(account),
@@ -385,33 +387,3 @@ def _parsed(entry: dict) -> dict:
         "response": decode(entry["response"]),
         "at": iso_utc(entry["at"]),
     }
-    sb = current_app.extensions["sandbox"]
-    try:
-        raw = request.get_data(cache=True)
-    except Exception:  # e.g. a body over the size limit (413): journal it without the body
-        raw = b""
-    sent: Any = None
-    if raw.strip():
-        try:
-            sent = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            sent = raw.decode("utf-8", "replace")
-    try:
-        answered = orjson.loads(response.get_data())
-    except orjson.JSONDecodeError:
-        answered = None
-    sb.journal.record(
-        account.user_id,
-        {
-            "method": request.method,
-            "path": request.path,
-            "query": request.query_string.decode("latin-1") or None,
-            "status": response.status_code,
-            "code": answered.get("code") if isinstance(answered, dict) else None,
-            "scenario": g.get("scenario"),
-            "request": sent,
-            "response": answered,
-            "at": iso_utc(sb.clock.now(account)),
-        },
-    )
-    return response
