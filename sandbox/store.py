@@ -65,8 +65,7 @@ _RECENT_DOCUMENTS = 4096
 
 
 def _pack(raw_json: bytes) -> bytes:
-    packer = zlib.compressobj(1, zlib.DEFLATED, _WBITS)
-    return packer.compress(raw_json) + packer.flush()
+    return zlib.compress(raw_json, 1, _WBITS)
 
 
 def _unpack(packed: bytes) -> bytes:
@@ -151,6 +150,7 @@ class Store:
         self._fsync = fsync
         self._db = _TinyDB(storage=MemoryStorage)
         self._fd: int | None = None
+        self._size = 0  # bytes in the journal file (to take back a partial write)
         self._lines = 0
         self._live = 0
         # Group commit: lines are appended under ``lock``, fsynced outside it, so
@@ -260,7 +260,6 @@ class Store:
         if self._fd is None:
             return 0
         line = _journal_line(ops)
-        size = os.fstat(self._fd).st_size
         try:
             written = os.write(self._fd, line)
             while written < len(line):  # a short write to a regular file is rare; finish it
@@ -268,8 +267,9 @@ class Store:
         except OSError:
             # Disk full or similar: take back the partial line, so the journal stays
             # readable and the next write does not land after a fragment.
-            os.ftruncate(self._fd, size)
+            os.ftruncate(self._fd, self._size)
             raise
+        self._size += len(line)
         self._lines += 1
         self._written += 1
         return self._written
@@ -293,6 +293,7 @@ class Store:
         else:
             self._replay()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        self._size = os.fstat(self._fd).st_size
 
     def _replay(self) -> None:
         """Apply the journal line by line (streamed: a 200 MB file never sits in memory whole)."""
@@ -384,6 +385,7 @@ class Store:
             self._fd = None
             self._write_snapshot(self.path)  # fsynced: holds every write so far
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            self._size = os.fstat(self._fd).st_size
             self._synced = self._written
 
 
