@@ -10,9 +10,10 @@ import argparse
 import errno
 import logging
 import os
+import signal
 import sys
 import threading
-from queue import SimpleQueue
+from collections import deque
 
 from .config import CLI_DEFAULTS
 
@@ -36,47 +37,58 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class AccessLog:
-    """Request threads only enqueue their access-log line; one thread prints them.
+class BackgroundWriter:
+    """Request threads append their access-log line to a deque; one thread prints
+    what has piled up, every ``interval`` seconds.
 
-    Printing (or going through ``logging``) from every request thread serialised them
-    on a lock and cost a quarter of a retrieve's throughput (measured with wrk)."""
+    Printing from every request thread serialised them on a lock (a quarter of a
+    retrieve's throughput); waking a printer thread for every line still cost 5 to 8%
+    (a thread switch per request). Measured with wrk."""
 
-    _STOP = None
-
-    def __init__(self, stream) -> None:
-        self._queue: SimpleQueue = SimpleQueue()
+    def __init__(self, stream, interval: float = 0.02) -> None:
+        self._lines: deque[str] = deque()  # append and popleft are thread-safe
         self._stream = stream
-        self._thread = threading.Thread(target=self._drain, name="access-log", daemon=True)
+        self._interval = interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
         self._thread.start()
 
     def write(self, line: str) -> None:
-        self._queue.put(line)
+        self._lines.append(line)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            self._drain()
+        self._drain()
 
     def _drain(self) -> None:
-        while (line := self._queue.get()) is not self._STOP:
-            self._stream.write(line + "\n")
-            if self._queue.empty():
-                self._stream.flush()
+        if not self._lines:
+            return
+        out = []
+        while self._lines:
+            out.append(self._lines.popleft())
+        self._stream.write("\n".join(out) + "\n")
+        self._stream.flush()
 
     def close(self) -> None:
         """Print what is still queued."""
-        self._queue.put(self._STOP)
+        self._stopped.set()
         self._thread.join(timeout=5)
-        self._stream.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # kill / systemd stop end it like Ctrl-C: the store is closed, queued log lines printed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    access_log = AccessLog(sys.stderr)
+    access_log = BackgroundWriter(sys.stderr)
     try:
         return _serve(args, access_log)
     finally:
         access_log.close()
 
 
-def _serve(args: argparse.Namespace, access_log: AccessLog) -> int:
+def _serve(args: argparse.Namespace, access_log: BackgroundWriter) -> int:
     from waitress.server import create_server
 
     from . import create_app

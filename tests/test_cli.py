@@ -31,6 +31,16 @@ def test_serves_and_logs_one_line_per_request(tmp_path):
     assert lines[1].startswith("GET /v1/draft_orders/nope 404 40411007 ")
 
 
+def test_sigterm_stops_cleanly_and_prints_the_queued_log_lines(tmp_path):
+    with running_server("--db", str(tmp_path / "db.json")) as (base, process):
+        status, _ = request(base, "GET", "/v1/draft_orders/last-one")
+        assert status == 404
+        process.terminate()  # at once: the line may still be queued
+        assert process.wait(10) == 0
+        log = process.log.read_text()
+    assert "GET /v1/draft_orders/last-one 404 40411007 " in log
+
+
 def test_data_survives_a_restart(tmp_path):
     db = str(tmp_path / "db.json")
     with running_server("--db", db) as (base, _):
