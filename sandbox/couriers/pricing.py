@@ -8,6 +8,7 @@ give the same list. The model is explained in fixtures/couriers.md.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -54,8 +55,12 @@ def route_zone(geography: Geography, origin: Place, destination: Place) -> str:
     return "national"
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: True and 1 are different inputs
 def _exact(value: Any) -> Fraction:
-    """A JSON number as an exact fraction (0.3 stays 3/10); missing or null counts as 0."""
+    """A JSON number as an exact fraction (0.3 stays 3/10); missing or null counts as 0.
+
+    Cached: the catalog's constants come back on every quote, and parsing a float's
+    text into a Fraction was a fifth of a rates call."""
     if value is None or isinstance(value, bool):
         return Fraction(0)
     if isinstance(value, int):
@@ -64,7 +69,9 @@ def _exact(value: Any) -> Fraction:
 
 
 def _round_up(amount: Fraction | int, unit: int) -> int:
-    return math.ceil(Fraction(amount) / unit) * unit
+    if isinstance(amount, int):
+        return -(-amount // unit) * unit
+    return math.ceil(amount / unit) * unit
 
 
 class _Load:
@@ -81,6 +88,7 @@ class _Load:
             for i in items
         ]
         self._chargeable: dict[int, Fraction] = {}
+        self._billable: dict[tuple, Fraction] = {}
 
     def chargeable_kg(self, divisor: int) -> Fraction:
         if divisor not in self._chargeable:
@@ -88,6 +96,16 @@ class _Load:
                 (quantity * max(actual, volume / divisor) for quantity, actual, volume in self._items), Fraction(0)
             )
         return self._chargeable[divisor]
+
+    def billable_kg(self, p) -> Fraction:
+        """The chargeable weight less the tolerance, rounded up to the step, at least the
+        minimum; computed once per distinct rule (many services share one)."""
+        rule = (p.volumetric_divisor, p.weight_tolerance_kg, p.weight_step_kg, p.min_weight_kg)
+        if rule not in self._billable:
+            step = _exact(p.weight_step_kg)
+            over = self.chargeable_kg(p.volumetric_divisor) - _exact(p.weight_tolerance_kg)
+            self._billable[rule] = max(_exact(p.min_weight_kg), math.ceil(over / step) * step)
+        return self._billable[rule]
 
 
 def chargeable_weight_kg(service: CourierService, items: list[dict] | _Load) -> Fraction:
@@ -98,10 +116,8 @@ def chargeable_weight_kg(service: CourierService, items: list[dict] | _Load) -> 
 
 def billable_weight_kg(service: CourierService, items: list[dict] | _Load) -> Fraction:
     """The chargeable weight less the courier's tolerance, rounded up to its step, at least its minimum."""
-    p = service.pricing
-    step = _exact(p.weight_step_kg)
-    over = chargeable_weight_kg(service, items) - _exact(p.weight_tolerance_kg)
-    return max(_exact(p.min_weight_kg), math.ceil(over / step) * step)
+    load = items if isinstance(items, _Load) else _Load(items)
+    return load.billable_kg(service.pricing)
 
 
 def declared_value(items: list[dict]) -> Fraction:
