@@ -10,6 +10,7 @@ from support import PRICING_KEYS
 
 from sandbox.couriers.pricing import (
     Place,
+    _exact,
     billable_weight_kg,
     distance_km,
     proof_of_delivery_fee,
@@ -364,3 +365,9 @@ def test_every_catalog_entry_is_offered_on_some_route():
     for origin, destination in routes:
         offered |= by_service(quote(CATALOG, origin, destination, [item(1000)])).keys()
     assert offered == {(s.courier_code, s.courier_service_code) for s in CATALOG.services()}
+
+
+def test_cached_number_parsing_keeps_booleans_apart_from_numbers():
+    # _exact is cached; True == 1 in Python, so the cache must be typed.
+    assert (_exact(1), _exact(True), _exact(1.0), _exact(0.3)) == (1, 0, 1, Fraction(3, 10))
+    assert (_exact(True), _exact(1)) == (0, 1)
