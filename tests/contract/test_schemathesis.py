@@ -14,7 +14,6 @@ import tomllib
 import urllib.request
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 

@@ -7,7 +7,6 @@ dependencies into the venv)."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import tarfile
