@@ -34,6 +34,11 @@ COLUMNS = (
 # The docs spell the tail both ways: maps/rates use "IDZ12250", draft examples "IDNZ12430".
 _AREA_ID = re.compile(r"IDNP(\d+)IDNC(\d+)IDND(\d+)IDN?Z(\d+)")
 _WORD = re.compile(r"[0-9a-z]+")
+#: Words naming an administrative level, not a place (Indonesian, with abbreviations).
+_KIND_WORDS = frozenset(
+    {"kota", "kabupaten", "kab", "kecamatan", "kec", "provinsi", "prov", "kelurahan", "kel", "desa", "administrasi"}
+)
+_CITY_WORDS = frozenset({"kota", "kabupaten", "kab"})
 _CELL_DEG = 0.25
 _KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0
 
@@ -176,8 +181,11 @@ class AreaIndex:
         """Free-text search over district, city, province and postal code.
 
         Every word of the query must start a word of the area (so 'cilandak jakarta' and a
-        pasted maps name both work). Ranked: exact postal code (primary area first), district
-        name starting with the query, district word, city, province, then the rest.
+        pasted maps name both work); when nothing matches, words naming an administrative
+        level ('Kota', 'Kab.', 'Kecamatan') are dropped and the search runs again. Ranked:
+        exact postal code (primary area first), the city's areas when the query named a
+        city ('Kota Bandung'), district name starting with the query, district word, city,
+        province, then the rest.
         """
         if self._text is None:
             self._text = _TextIndex(self._by_id.values())
@@ -219,17 +227,32 @@ class _TextIndex:
             found.update(self.postings[k])
         return found
 
-    def search(self, text: str, limit: int, by_postal: Mapping[int, list[str]]) -> list[Area]:
-        tokens = _words(text)
-        if not tokens or limit <= 0:
-            return []
+    def _candidates(self, tokens: list[str]) -> set[int]:
+        """Areas in which every token starts a word."""
         candidates: set[int] | None = None
         for token in sorted(set(tokens), key=len, reverse=True):
             matched = self._matching(token)
             candidates = matched if candidates is None else candidates & matched
             if not candidates:
+                return set()
+        return candidates or set()
+
+    def search(self, text: str, limit: int, by_postal: Mapping[int, list[str]]) -> list[Area]:
+        tokens = _words(text)
+        if not tokens or limit <= 0:
+            return []
+        candidates = self._candidates(tokens)
+        city_first = False
+        if not candidates:
+            # Users type the administrative kind ("Kota Bandung", "Kab. Bogor", "Kecamatan
+            # Coblong"), which area names leave out; names that hold such a word (Kota Baru,
+            # Kotagede) are found by the first pass. "Kota"/"Kabupaten" name a city: its
+            # areas rank before districts that share the name.
+            city_first = not _CITY_WORDS.isdisjoint(tokens)
+            tokens = [t for t in tokens if t not in _KIND_WORDS] or tokens
+            candidates = self._candidates(tokens)
+            if not candidates:
                 return []
-        assert candidates is not None
         codes = {int(t) for t in tokens if t.isdigit()}
         phrase = " ".join(t for t in tokens if not t.isdigit())
         first = phrase.split()[0] if phrase else ""
@@ -240,16 +263,18 @@ class _TextIndex:
             if area.postal_code in codes:
                 primary = by_postal[area.postal_code][0] == area.id
                 tier = (0, not primary)
+            elif city_first and city.startswith(phrase):
+                tier = (1, city != phrase)
             elif phrase and district.startswith(phrase):
-                tier = (1, district != phrase)
+                tier = (2, district != phrase)
             elif first and _starts_a_word(district, first):
-                tier = (2, 0)
-            elif first and (city.startswith(phrase) or _starts_a_word(city, first)):
                 tier = (3, 0)
-            elif first and (province.startswith(phrase) or _starts_a_word(province, first)):
+            elif first and (city.startswith(phrase) or _starts_a_word(city, first)):
                 tier = (4, 0)
-            else:
+            elif first and (province.startswith(phrase) or _starts_a_word(province, first)):
                 tier = (5, 0)
+            else:
+                tier = (6, 0)
             return (*tier, district, city, province, area.postal_code)
 
         return [self.areas[n] for n in sorted(candidates, key=rank)[:limit]]

@@ -84,6 +84,21 @@ def test_search_is_case_insensitive_and_ands_words(api):
     assert found(api, "pesanggrahan surabaya") == []
 
 
+def test_the_administrative_kind_in_the_input_is_understood(api):
+    # Users type "Kota Bandung"; area names say "Bandung, Jawa Barat". The city's areas
+    # come first, before districts elsewhere that are called Bandung.
+    areas = found(api, "Kota Bandung")
+    assert [a["administrative_division_level_2_name"] for a in areas[:20]] == ["Bandung"] * 20
+    assert {a["administrative_division_level_1_name"] for a in areas[:20]} == {"Jawa Barat"}
+    assert found(api, "Kecamatan Coblong") == found(api, "coblong")
+    assert found(api, "Kab. Bogor")[0]["administrative_division_level_2_name"] == "Bogor"
+
+
+def test_place_names_holding_a_kind_word_are_still_found_as_typed(api):
+    assert found(api, "kota baru")[0]["administrative_division_level_3_name"] == "Kota Baru"
+    assert found(api, "kota zzzz") == []
+
+
 def test_no_match_is_an_empty_list(api):
     response = search(api, "zzzzqqq")
     assert response.status_code == 200
