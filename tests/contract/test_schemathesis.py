@@ -62,3 +62,10 @@ TestDraftOrderWorkflow = APIWorkflow.TestCase
 TestDraftOrderWorkflow.settings = settings(
     max_examples=40, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
 )
+
+
+def test_create_starts_stateful_workflows():
+    # schemathesis_hooks.py patches a Schemathesis internal. If an upgrade stops the patch
+    # from taking effect, no workflow starts with create and the stateful phase only
+    # confirms random ids; this fails then, instead of the suite passing vacuously.
+    assert "RANDOM__POST_v1_draft_orders" in APIWorkflow.root_rules
