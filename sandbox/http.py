@@ -12,7 +12,7 @@ from typing import Any, Callable
 from urllib.parse import quote, unquote
 
 import orjson
-from flask import Request, Response, request
+from flask import Request, Response
 
 from .errors import BadRequest, UnsupportedMediaType
 
@@ -27,9 +27,8 @@ def json_response(body: Any, status: int) -> Response:
     return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype=_JSON)
 
 
-def read_json_body(req: Request | None = None) -> Any:
+def read_json_body(req: Request) -> Any:
     """The request body as JSON, for operations that declare a requestBody."""
-    req = req if req is not None else request._get_current_object()
     raw = req.get_data(cache=True)
     mimetype = req.mimetype
     if mimetype and mimetype != _JSON and not mimetype.endswith("+json"):
